@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ChatsModule } from '@parley/chats';
+import { ConfigModule, type Config } from '@parley/config';
+import { DbModule } from '@parley/db';
+import { HealthModule } from '@parley/health';
+import { InboxModule } from '@parley/inbox';
+import { MessagesModule } from '@parley/messages';
+import { RateLimitModule } from '@parley/rate-limit';
+import { ReceiptsModule } from '@parley/receipts';
+import { RedisModule } from '@parley/redis';
+import { TenancyModule } from '@parley/tenancy';
+import { UsersModule } from '@parley/users';
+
+@Module({})
+export class AppModule {
+  /** `config.databaseUrl` must be set: the embedded Postgres, if any, is started before this. */
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule,
+        RedisModule,
+        // Authentication's guard must run before the rate limit guard: it is imported first.
+        TenancyModule,
+        RateLimitModule,
+        HealthModule,
+        UsersModule,
+        InboxModule,
+        ChatsModule,
+        MessagesModule,
+        ReceiptsModule,
+      ],
+    };
+  }
+}

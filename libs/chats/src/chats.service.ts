@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { uuid7, type TenantId } from '@parley/db';
+import {
+  IdSchema,
+  UserIdSchema,
+  type AddMembersBody,
+  type List,
+  type Member,
+  type MemberRole,
+} from '@parley/protocol';
+import { pageLimit, type Actor } from '@parley/tenancy';
+import { decideAccess, type ChatAccess, type ChatNeed } from './chat-access.js';
+import {
+  ChatNotFoundError,
+  DirectChatFixedError,
+  GroupFullError,
+  InvalidCursorError,
+  MemberNotFoundError,
+  NotAChatAdminError,
+  OwnDirectChatOnlyError,
+  RoleChangeForbiddenError,
+  TooManyMembersPerCallError,
+  UsersNotFoundError,
+} from './chats.errors.js';
+import {
+  ChatsRepository,
+  type ActivityCursor,
+  type ChatListRow,
+  type ChatRow,
+  type MemberRow,
+} from './chats.repository.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+const DEFAULT_CHAT_PAGE = 30;
+const DEFAULT_MEMBER_PAGE = 100;
+// What Postgres prints for a timestamptz; anything else in a cursor was not made by us.
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+export const toMember = (row: MemberRow): Member => ({
+  userId: row.userId,
+  role: row.role,
+  deliveredSeq: row.deliveredSeq,
+  readSeq: row.readSeq,
+  joinedAt: row.joinedAt.toISOString(),
+});
+
+/** Chats and their members: creation, access rules, roles, and the list of a user's chats. */
+@Injectable()
+export class ChatsService {
+  constructor(private readonly chats: ChatsRepository) {}
+
+  /** Authorises the actor for `need` on the chat, or throws; every chat-scoped call starts here. */
+  async authorize(actor: Actor, chatId: string, need: ChatNeed): Promise<ChatAccess> {
+    const row = await this.chats.accessRow(actor.tenantId, chatId, actor.userId);
+    return decideAccess(actor, chatId, row, need);
+  }
+
+  async openDirect(actor: Actor, members: [string, string]): Promise<{ chat: ChatRow; created: boolean }> {
+    if (!actor.isServer && !members.includes(actor.userId!)) throw new OwnDirectChatOnlyError();
+    await this.requireUsers(actor.tenantId, members);
+    const distinctKey = [...members].sort().join('|');
+    return this.chats.openDirect(actor.tenantId, { id: uuid7(), distinctKey }, members);
+  }
+
+  async createGroup(actor: Actor, title: string | null, memberIds: string[]): Promise<ChatRow> {
+    const { limits } = actor.settings;
+    if (memberIds.length > limits.membersPerCall) throw new TooManyMembersPerCallError(limits.membersPerCall);
+    const members = new Map<string, MemberRole>(memberIds.map((id) => [id, 'member']));
+    // Whoever creates the group owns it; the tenant's backend acting as itself leaves it ownerless.
+    if (actor.userId) members.set(actor.userId, 'owner');
+    if (members.size > limits.groupMembers) throw new GroupFullError(limits.groupMembers);
+    await this.requireUsers(actor.tenantId, [...members.keys()]);
+    return this.chats.createGroup(
+      actor.tenantId,
+      { id: uuid7(), title },
+      [...members].map(([userId, role]) => ({ userId, role })),
+    );
+  }
+
+  async rename(actor: Actor, chatId: string, title: string | null): Promise<void> {
+    await this.authorize(actor, chatId, 'admin');
+    await this.chats.rename(actor.tenantId, chatId, title);
+  }
+
+  async addMembers(actor: Actor, chatId: string, body: AddMembersBody): Promise<List<Member>> {
+    const { limits } = actor.settings;
+    await this.authorize(actor, chatId, 'admin');
+    const userIds = [...new Set(body.members)];
+    if (userIds.length > limits.membersPerCall) throw new TooManyMembersPerCallError(limits.membersPerCall);
+    await this.requireUsers(actor.tenantId, userIds);
+    const added = await this.chats.addMembers(
+      actor.tenantId,
+      chatId,
+      userIds.map((userId) => ({ userId, role: body.role })),
+      limits.groupMembers,
+    );
+    if (!added) throw new GroupFullError(limits.groupMembers);
+    return { data: added.map(toMember), nextCursor: null };
+  }
+
+  /** An admin removes someone, or a member leaves. */
+  async removeMember(actor: Actor, chatId: string, userId: string): Promise<void> {
+    const leaving = actor.userId === userId;
+    const access = await this.authorize(actor, chatId, leaving ? 'read' : 'admin');
+    if (access.kind === 'direct') throw new DirectChatFixedError();
+    const target = await this.chats.member(actor.tenantId, chatId, userId);
+    if (!target) throw new MemberNotFoundError(userId);
+    // Admins remove members; removing an owner or another admin takes an owner (or the backend).
+    if (!leaving && !actor.isServer && target.role !== 'member' && access.role !== 'owner') {
+      throw new NotAChatAdminError('remove owners or admins; only owners may');
+    }
+    if (!(await this.chats.removeMember(actor.tenantId, chatId, userId)))
+      throw new MemberNotFoundError(userId);
+  }
+
+  async setRole(actor: Actor, chatId: string, userId: string, role: MemberRole): Promise<Member> {
+    const access = await this.authorize(actor, chatId, 'admin');
+    if (!actor.isServer && access.role !== 'owner') throw new RoleChangeForbiddenError();
+    const row = await this.chats.setRole(actor.tenantId, chatId, userId, role);
+    if (!row) throw new MemberNotFoundError(userId);
+    return toMember(row);
+  }
+
+  async listMembers(
+    actor: Actor,
+    chatId: string,
+    cursor: string | undefined,
+    limit: number | undefined,
+  ): Promise<List<Member>> {
+    const size = pageLimit(actor.settings, limit, DEFAULT_MEMBER_PAGE);
+    await this.authorize(actor, chatId, 'read');
+    const after = cursor === undefined ? null : decodeUserCursor(cursor);
+    const rows = await this.chats.listMembers(actor.tenantId, chatId, after, size + 1);
+    const page = rows.slice(0, size);
+    return {
+      data: page.map(toMember),
+      nextCursor: rows.length > size ? encodeCursor([page.at(-1)!.userId]) : null,
+    };
+  }
+
+  /** The acting user's chats by latest activity, or every chat of the tenant for its backend. */
+  async listChats(
+    actor: Actor,
+    cursor: string | undefined,
+    limit: number | undefined,
+  ): Promise<{ rows: ChatListRow[]; nextCursor: string | null }> {
+    const size = pageLimit(actor.settings, limit, DEFAULT_CHAT_PAGE);
+    const after = cursor === undefined ? null : decodeActivityCursor(cursor);
+    const rows = actor.userId
+      ? await this.chats.listForUser(actor.tenantId, actor.userId, after, size + 1)
+      : await this.chats.listAll(actor.tenantId, after, size + 1);
+    const page = rows.slice(0, size);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      nextCursor: rows.length > size && last ? encodeCursor([last.activityKey, last.id]) : null,
+    };
+  }
+
+  async getChat(actor: Actor, chatId: string): Promise<ChatListRow> {
+    await this.authorize(actor, chatId, 'read');
+    const row = await this.chats.chatWithMembership(actor.tenantId, chatId, actor.userId);
+    if (!row) throw new ChatNotFoundError(chatId);
+    return row;
+  }
+
+  /** Erasure: the user leaves every chat they were in. */
+  removeUserEverywhere(tenantId: TenantId, userId: string): Promise<void> {
+    return this.chats.removeUserEverywhere(tenantId, userId);
+  }
+
+  private async requireUsers(tenantId: TenantId, userIds: string[]): Promise<void> {
+    const existing = await this.chats.existingUsers(tenantId, userIds);
+    const missing = userIds.filter((id) => !existing.has(id));
+    if (missing.length > 0) throw new UsersNotFoundError(missing);
+  }
+}
+
+function decodeActivityCursor(cursor: string): ActivityCursor {
+  const [activityKey, id] = decodeCursor(cursor, 2) as [string, string];
+  if (!PG_TIMESTAMP.test(activityKey) || !IdSchema.safeParse(id).success) throw new InvalidCursorError();
+  return { activityKey, id };
+}
+
+function decodeUserCursor(cursor: string): string {
+  const [userId] = decodeCursor(cursor, 1) as [string];
+  if (!UserIdSchema.safeParse(userId).success) throw new InvalidCursorError();
+  return userId;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+const onOff = z.enum(['on', 'off']);
+const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' });
+const redisUrl = z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' });
+const masterKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/_-]{43}=?$|^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex characters or base64');
+
+/**
+ * Every environment variable Parley reads. The README's configuration table is checked against this
+ * schema (`test/readme-config.test.ts`), so a variable added here must be documented there.
+ */
+export const ENV_SCHEMA = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Interface to listen on'),
+  PARLEY_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./.parley')
+    .describe('Where the embedded default keeps Postgres data, the master key and demo keys'),
+  PARLEY_ADMIN_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .optional()
+    .describe('Enables the operator API (`POST /v1/tenants`) for `Authorization: Bearer <token>`'),
+  PARLEY_MASTER_KEY: masterKey
+    .optional()
+    .describe(
+      '32-byte key that encrypts tenant secrets at rest; required with DATABASE_URL, generated into the data dir otherwise',
+    ),
+  DATABASE_URL: postgresUrl
+    .optional()
+    .describe('Postgres 15+; unset runs an embedded Postgres under PARLEY_DATA_DIR'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(20)
+    .describe('Connections per API process'),
+  REDIS_URL: redisUrl
+    .optional()
+    .describe('Redis 6+; counts rate limits (and, later, queues and fan-out) across nodes'),
+  PUBLIC_URL: z.url().optional().describe('The URL clients reach this server at, used in links it generates'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  PARLEY_RATE_LIMITS: onOff
+    .default('on')
+    .describe('`off` disables request and send rate limits (load tests, benchmarks)'),
+});
+
+export type Env = z.infer<typeof ENV_SCHEMA>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  adminToken: string | null;
+  masterKey: string | null;
+  /** Null means: start the embedded Postgres. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  redisUrl: string | null;
+  publicUrl: string | null;
+  logLevel: Env['LOG_LEVEL'];
+  rateLimits: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; the first bad variable becomes one line naming it. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(
+    Object.keys(ENV_SCHEMA.shape).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const result = ENV_SCHEMA.safeParse(known);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = result.data;
+  if (e.DATABASE_URL && !e.PARLEY_MASTER_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: PARLEY_MASTER_KEY is required when DATABASE_URL is set (every node must share it)',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.PARLEY_DATA_DIR,
+    adminToken: e.PARLEY_ADMIN_TOKEN ?? null,
+    masterKey: e.PARLEY_MASTER_KEY ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL ?? null,
+    publicUrl: e.PUBLIC_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    rateLimits: e.PARLEY_RATE_LIMITS === 'on',
+  };
+}

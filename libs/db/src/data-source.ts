@@ -1,0 +1,60 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+// Seqs, versions and counts are bigint columns; they stay far below 2^53, so numbers are exact.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+}
+
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: options.poolSize, application_name: 'parley', connectionTimeoutMillis: 5_000 },
+  });
+}
+
+// Any constant works; it only has to be the same on every node.
+const MIGRATION_LOCK_KEY = 0x7061726c;
+
+/**
+ * Connects and applies pending migrations. Nodes that start together take turns through an advisory
+ * lock, so each migration runs once.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  try {
+    const lock = dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await lock.release();
+    }
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+/** Names of migrations the code has but the database has not applied. */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = new Set(
+    (await dataSource.query<{ name: string }[]>('SELECT name FROM migrations')).map((r) => r.name),
+  );
+  return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !applied.has(name));
+}

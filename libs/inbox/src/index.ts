@@ -1,0 +1,2 @@
+export * from './inbox.module.js';
+export * from './inbox.service.js';

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ChatsModule } from '@parley/chats';
+import { MessagesController } from './messages.controller.js';
+import { MessagesRepository } from './messages.repository.js';
+import { MessagesService } from './messages.service.js';
+
+@Module({
+  imports: [ChatsModule],
+  controllers: [MessagesController],
+  providers: [MessagesRepository, MessagesService],
+  exports: [MessagesService],
+})
+export class MessagesModule {}

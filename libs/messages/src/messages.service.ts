@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { ChatsService } from '@parley/chats';
+import { uuid7, type TenantId } from '@parley/db';
+import type { Changes, List, Message, SendMessageBody } from '@parley/protocol';
+import { pageLimit, type Actor } from '@parley/tenancy';
+import {
+  ClientIdReusedError,
+  MessageDeletedError,
+  MessageNotFoundError,
+  NotMessageSenderError,
+  ReplyTargetNotFoundError,
+  TextTooLongError,
+  TooManyReactionsError,
+} from './messages.errors.js';
+import { toMessage, type MessageRow } from './message-row.js';
+import { MessagesRepository, type ReactionOutcome } from './messages.repository.js';
+
+const DEFAULT_HISTORY_PAGE = 50;
+const DEFAULT_CHANGES_PAGE = 100;
+/** Different emoji on one message; keeps a message's reaction summary bounded. */
+const MAX_DISTINCT_REACTIONS = 50;
+
+export interface SentMessage {
+  message: Message;
+  /** False when this was a resend of an earlier clientId and the original came back. */
+  created: boolean;
+}
+
+/** Sending, editing, deleting and reacting to messages; history and catch-up. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly chats: ChatsService,
+    private readonly messages: MessagesRepository,
+  ) {}
+
+  async send(actor: Actor, chatId: string, body: SendMessageBody): Promise<SentMessage> {
+    this.checkTextLength(actor, body.text);
+    const access = await this.chats.authorize(actor, chatId, 'post');
+    if (body.replyTo && !(await this.messages.get(actor.tenantId, chatId, body.replyTo))) {
+      throw new ReplyTargetNotFoundError(body.replyTo);
+    }
+    const outcome = await this.messages.send(actor.tenantId, chatId, access.userId!, {
+      id: uuid7(),
+      clientId: body.clientId,
+      text: body.text,
+      replyTo: body.replyTo ?? null,
+    });
+    if (outcome.kind === 'client_id_taken') throw new ClientIdReusedError(body.clientId);
+    const [message] = await this.view(actor, [outcome.row]);
+    return { message: message!, created: outcome.kind === 'created' };
+  }
+
+  async edit(actor: Actor, chatId: string, messageId: string, text: string): Promise<Message> {
+    this.checkTextLength(actor, text);
+    await this.authorizeOwnOrModerated(actor, chatId, messageId, 'edit');
+    const row = await this.messages.edit(actor.tenantId, chatId, messageId, text);
+    if (!row) throw new MessageDeletedError(messageId);
+    return (await this.view(actor, [row]))[0]!;
+  }
+
+  /** Deleting twice answers the same tombstone. */
+  async delete(actor: Actor, chatId: string, messageId: string): Promise<Message> {
+    const current = await this.authorizeOwnOrModerated(actor, chatId, messageId, 'delete');
+    const row = current.deletedAt
+      ? current
+      : await this.messages.tombstone(actor.tenantId, chatId, messageId);
+    return toMessage(row ?? (await this.getRow(actor.tenantId, chatId, messageId)));
+  }
+
+  /** Reacting twice with the same emoji changes nothing and answers the message as it is. */
+  async react(actor: Actor, chatId: string, messageId: string, emoji: string): Promise<Message> {
+    const access = await this.chats.authorize(actor, chatId, 'post');
+    const outcome = await this.messages.addReaction(
+      actor.tenantId,
+      chatId,
+      messageId,
+      access.userId!,
+      emoji,
+      MAX_DISTINCT_REACTIONS,
+    );
+    return this.afterReaction(actor, chatId, messageId, outcome);
+  }
+
+  async unreact(actor: Actor, chatId: string, messageId: string, emoji: string): Promise<Message> {
+    const access = await this.chats.authorize(actor, chatId, 'post');
+    const outcome = await this.messages.removeReaction(
+      actor.tenantId,
+      chatId,
+      messageId,
+      access.userId!,
+      emoji,
+    );
+    return this.afterReaction(actor, chatId, messageId, outcome);
+  }
+
+  /**
+   * A page of history by seq. `before` (or nothing) gives the newest messages below it and a cursor for
+   * the next `before`; `after` gives the oldest above it and a cursor for the next `after`.
+   */
+  async history(
+    actor: Actor,
+    chatId: string,
+    query: { before?: number | undefined; after?: number | undefined; limit?: number | undefined },
+  ): Promise<List<Message>> {
+    const limit = pageLimit(actor.settings, query.limit, DEFAULT_HISTORY_PAGE);
+    await this.chats.authorize(actor, chatId, 'read');
+    const rows = await this.messages.history(actor.tenantId, chatId, { ...query, limit: limit + 1 });
+    const hasMore = rows.length > limit;
+    const forward = query.after !== undefined;
+    const page = forward ? rows.slice(0, limit) : rows.slice(rows.length - Math.min(rows.length, limit));
+    const edge = forward ? page.at(-1) : page[0];
+    return { data: await this.view(actor, page), nextCursor: hasMore && edge ? String(edge.seq) : null };
+  }
+
+  async changes(actor: Actor, chatId: string, since: number, limit: number | undefined): Promise<Changes> {
+    const size = pageLimit(actor.settings, limit, DEFAULT_CHANGES_PAGE);
+    await this.chats.authorize(actor, chatId, 'read');
+    const { rows, chatVersion } = await this.messages.changes(actor.tenantId, chatId, since, size + 1);
+    const hasMore = rows.length > size;
+    const page = rows.slice(0, size);
+    return {
+      data: await this.view(actor, page),
+      version: hasMore ? page.at(-1)!.version : Math.max(chatVersion, since),
+      hasMore,
+    };
+  }
+
+  /** The newest message of each chat, for chat lists; `seq` 0 means the chat has none. */
+  async latest(actor: Actor, chats: { chatId: string; seq: number }[]): Promise<Map<string, Message>> {
+    const rows = await this.messages.latest(
+      actor.tenantId,
+      chats.filter((c) => c.seq > 0),
+    );
+    const messages = await this.view(actor, rows);
+    return new Map(messages.map((m) => [m.chatId, m]));
+  }
+
+  /** Erasure: every message the user sent becomes an anonymous tombstone; their reactions go. */
+  async eraseUser(tenantId: TenantId, userId: string): Promise<void> {
+    for (const chatId of await this.messages.chatsTouchedBy(tenantId, userId)) {
+      await this.messages.eraseUserInChat(tenantId, chatId, userId);
+    }
+  }
+
+  private checkTextLength(actor: Actor, text: string): void {
+    const limit = actor.settings.limits.textLength;
+    if (text.length > limit) throw new TextTooLongError(limit);
+  }
+
+  private async authorizeOwnOrModerated(
+    actor: Actor,
+    chatId: string,
+    messageId: string,
+    action: 'edit' | 'delete',
+  ): Promise<MessageRow> {
+    const access = await this.chats.authorize(actor, chatId, 'read');
+    const row = await this.getRow(actor.tenantId, chatId, messageId);
+    const ownMessage = row.senderId !== null && row.senderId === actor.userId;
+    if (!ownMessage && !access.canModerate) throw new NotMessageSenderError(action);
+    if (action === 'edit' && row.deletedAt) throw new MessageDeletedError(messageId);
+    return row;
+  }
+
+  private async afterReaction(
+    actor: Actor,
+    chatId: string,
+    messageId: string,
+    outcome: ReactionOutcome,
+  ): Promise<Message> {
+    if (outcome.kind === 'changed') return (await this.view(actor, [outcome.row]))[0]!;
+    const row = await this.getRow(actor.tenantId, chatId, messageId);
+    if (row.deletedAt) throw new MessageDeletedError(messageId);
+    if (outcome.kind === 'refused') throw new TooManyReactionsError(MAX_DISTINCT_REACTIONS);
+    return (await this.view(actor, [row]))[0]!;
+  }
+
+  private async getRow(tenantId: TenantId, chatId: string, messageId: string): Promise<MessageRow> {
+    const row = await this.messages.get(tenantId, chatId, messageId);
+    if (!row) throw new MessageNotFoundError(messageId);
+    return row;
+  }
+
+  /** Wire messages for this viewer, with `me` set on the reactions that are theirs. */
+  private async view(actor: Actor, rows: MessageRow[]): Promise<Message[]> {
+    const withReactions = rows.filter((r) => Object.keys(r.reactionCounts).length > 0).map((r) => r.id);
+    const mine =
+      actor.userId && withReactions.length > 0
+        ? await this.messages.reactionsBy(actor.tenantId, actor.userId, withReactions)
+        : new Map<string, Set<string>>();
+    return rows.map((row) => toMessage(row, mine.get(row.id)));
+  }
+}

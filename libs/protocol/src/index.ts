@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './primitives.js';
+export * from './tenants.js';
+export * from './users.js';
+export * from './messages.js';
+export * from './chats.js';

@@ -1,0 +1,2 @@
+export * from './receipts.module.js';
+export * from './receipts.service.js';

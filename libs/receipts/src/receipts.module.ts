@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ChatsModule } from '@parley/chats';
+import { ReceiptsController } from './receipts.controller.js';
+import { ReceiptsRepository } from './receipts.repository.js';
+import { ReceiptsService } from './receipts.service.js';
+
+@Module({
+  imports: [ChatsModule],
+  controllers: [ReceiptsController],
+  providers: [ReceiptsRepository, ReceiptsService],
+  exports: [ReceiptsService],
+})
+export class ReceiptsModule {}

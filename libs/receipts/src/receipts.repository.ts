@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { TenantId } from '@parley/db';
+import type { Receipt } from '@parley/protocol';
+
+@Injectable()
+export class ReceiptsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Moves the member's read pointer up to `seq` (the newest message when null), never backwards and
+   * never past the newest message; delivery follows, since what was read has arrived.
+   */
+  async markRead(
+    tenantId: TenantId,
+    chatId: string,
+    userId: string,
+    seq: number | null,
+  ): Promise<Receipt | null> {
+    const [row] = await this.db.query<Receipt[]>(
+      `UPDATE chat_members m
+          SET read_seq = GREATEST(m.read_seq, LEAST(COALESCE($4, c.last_seq), c.last_seq)),
+              delivered_seq = GREATEST(m.delivered_seq, LEAST(COALESCE($4, c.last_seq), c.last_seq))
+         FROM chats c
+        WHERE c.tenant_id = $1 AND c.id = $2 AND m.tenant_id = $1 AND m.chat_id = $2 AND m.user_id = $3
+        RETURNING m.user_id AS "userId", m.delivered_seq AS "deliveredSeq", m.read_seq AS "readSeq"`,
+      [tenantId, chatId, userId, seq],
+    );
+    return row ?? null;
+  }
+
+  /** Live messages after each read pointer that `userId` did not send: an index-only count per chat. */
+  async unreadCounts(
+    tenantId: TenantId,
+    userId: string,
+    pointers: { chatId: string; readSeq: number }[],
+  ): Promise<Map<string, number>> {
+    if (pointers.length === 0) return new Map();
+    const rows = await this.db.query<{ chatId: string; unread: number }[]>(
+      `SELECT x.chat_id AS "chatId",
+              (SELECT count(*)::int FROM messages m
+                WHERE m.tenant_id = $1 AND m.chat_id = x.chat_id AND m.seq > x.read_seq
+                  AND m.deleted_at IS NULL AND m.sender_id IS DISTINCT FROM $2) AS unread
+         FROM unnest($3::uuid[], $4::bigint[]) AS x(chat_id, read_seq)`,
+      [tenantId, userId, pointers.map((p) => p.chatId), pointers.map((p) => p.readSeq)],
+    );
+    return new Map(rows.map((r) => [r.chatId, r.unread]));
+  }
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CONFIG, type Config } from '@parley/config';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { loadMasterKey } from './master-key.js';
+import { SecretBox } from './secret-box.js';
+import { TenantsController } from './tenants.controller.js';
+import { TenantsRepository } from './tenants.repository.js';
+import { TenantsService } from './tenants.service.js';
+import { UserAuthRepository } from './user-auth.repository.js';
+import { UserTokensService } from './user-tokens.service.js';
+
+@Module({
+  controllers: [TenantsController],
+  providers: [
+    {
+      provide: SecretBox,
+      inject: [CONFIG],
+      useFactory: (config: Config) => new SecretBox(loadMasterKey(config)),
+    },
+    TenantsRepository,
+    TenantsService,
+    UserAuthRepository,
+    UserTokensService,
+    AuthService,
+    // Registered first among the global guards: rate limits and routes see an authenticated caller.
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TenantsService, AuthService, UserTokensService],
+})
+export class TenancyModule {}

@@ -1,0 +1,74 @@
+import { Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ValidBody, ValidParam, ValidQuery } from '@parley/http';
+import {
+  MintTokenBodySchema,
+  UpsertUserBodySchema,
+  UserIdSchema,
+  UserIdsQuerySchema,
+  type List,
+  type MintTokenBody,
+  type UpsertUserBody,
+  type User,
+  type UserToken,
+} from '@parley/protocol';
+import { Access, CurrentActor, type Actor } from '@parley/tenancy';
+import { UsersService } from './users.service.js';
+
+const UserId = (): ParameterDecorator => ValidParam('userId', UserIdSchema);
+
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  /** 201 when the user is new, 200 when an existing profile was replaced. */
+  @Put(':userId')
+  @Access('server')
+  async upsert(
+    @CurrentActor() actor: Actor,
+    @UserId() userId: string,
+    @ValidBody(UpsertUserBodySchema) body: UpsertUserBody,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<User> {
+    const { user, created } = await this.users.upsert(actor, userId, body);
+    response.status(created ? 201 : 200);
+    return user;
+  }
+
+  @Get()
+  list(
+    @CurrentActor() actor: Actor,
+    @ValidQuery(UserIdsQuerySchema) query: { ids: string[] },
+  ): Promise<List<User>> {
+    return this.users.getMany(actor, query.ids);
+  }
+
+  @Get(':userId')
+  get(@CurrentActor() actor: Actor, @UserId() userId: string): Promise<User> {
+    return this.users.get(actor, userId);
+  }
+
+  @Delete(':userId')
+  @Access('server')
+  @HttpCode(204)
+  erase(@CurrentActor() actor: Actor, @UserId() userId: string): Promise<void> {
+    return this.users.erase(actor, userId);
+  }
+
+  @Post(':userId/tokens')
+  @Access('server')
+  mintToken(
+    @CurrentActor() actor: Actor,
+    @UserId() userId: string,
+    @ValidBody(MintTokenBodySchema) body: MintTokenBody,
+  ): Promise<UserToken> {
+    return this.users.mintToken(actor, userId, body.expiresIn);
+  }
+
+  @Delete(':userId/tokens')
+  @Access('server')
+  @HttpCode(204)
+  revokeTokens(@CurrentActor() actor: Actor, @UserId() userId: string): Promise<void> {
+    return this.users.revokeTokens(actor, userId);
+  }
+}

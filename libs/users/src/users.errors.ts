@@ -1,0 +1,13 @@
+import { DomainError } from '@parley/errors';
+
+export class UserNotFoundError extends DomainError {
+  constructor(userId: string) {
+    super('not_found', `User ${userId} not found`);
+  }
+}
+
+export class UserErasedError extends DomainError {
+  constructor(userId: string) {
+    super('conflict', `User ${userId} has been erased; upsert them again to restore the account`);
+  }
+}

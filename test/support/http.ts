@@ -1,0 +1,49 @@
+import { expect } from 'vitest';
+import type { ErrorCode } from '@parley/protocol';
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is, for malformed-body tests. */
+  rawBody?: string;
+}
+
+/** One HTTP call on loopback; the body comes back parsed when it is JSON. */
+export async function request<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(baseUrl + path, { method, headers, body });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: type.includes('json') && text ? JSON.parse(text) : text,
+  };
+}
+
+/** Asserts a problem+json answer with this status and stable code. */
+export function expectProblem(reply: Reply, status: number, code: ErrorCode): void {
+  expect({ status: reply.status, code: reply.body?.code }, JSON.stringify(reply.body)).toEqual({
+    status,
+    code,
+  });
+  expect(reply.headers.get('content-type')).toContain('application/problem+json');
+  expect(typeof reply.body.detail).toBe('string');
+}

@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const lib = (name: string): string => fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url));
+const LIBS = [
+  'protocol',
+  'config',
+  'db',
+  'errors',
+  'http',
+  'logging',
+  'redis',
+  'tenancy',
+  'users',
+  'chats',
+  'messages',
+  'receipts',
+  'inbox',
+  'rate-limit',
+  'health',
+];
+
+export default defineConfig({
+  plugins: [
+    // Nest's dependency injection reads decorator metadata, which esbuild does not emit.
+    swc.vite({
+      module: { type: 'es6' },
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+      },
+    }),
+  ],
+  resolve: {
+    alias: Object.fromEntries(LIBS.map((name) => [`@parley/${name}`, lib(name)])),
+  },
+  test: {
+    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.test.ts'],
+    // Two cores: at most two test files run at once, each in its own database.
+    pool: 'forks',
+    maxWorkers: 2,
+    fileParallelism: true,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+});
