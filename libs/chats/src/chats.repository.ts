@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { TenantId } from '@parley/db';
+import { Database, Rollback, type Queryable, type TenantId } from '@parley/db';
 import type { MemberRole } from '@parley/protocol';
 import type { ChatAccessRow } from './chat-access.js';
 
@@ -44,11 +43,11 @@ const MEMBERSHIP_JSON = `CASE WHEN m.user_id IS NULL THEN NULL ELSE json_build_o
 
 @Injectable()
 export class ChatsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** The chat's kind and the acting user's role in it, in one lookup; null when the chat does not exist. */
   async accessRow(tenantId: TenantId, chatId: string, userId: string | null): Promise<ChatAccessRow | null> {
-    const [row] = await this.db.query<ChatAccessRow[]>(
+    const [row] = await this.db.query<ChatAccessRow>(
       `SELECT c.kind, m.role FROM chats c
          LEFT JOIN chat_members m ON m.tenant_id = c.tenant_id AND m.chat_id = c.id AND m.user_id = $3
         WHERE c.tenant_id = $1 AND c.id = $2`,
@@ -58,7 +57,7 @@ export class ChatsRepository {
   }
 
   async get(tenantId: TenantId, chatId: string): Promise<ChatRow | null> {
-    const [row] = await this.db.query<ChatRow[]>(
+    const [row] = await this.db.query<ChatRow>(
       `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.tenant_id = $1 AND c.id = $2`,
       [tenantId, chatId],
     );
@@ -67,7 +66,7 @@ export class ChatsRepository {
 
   /** Which of these users exist (and are not erased). */
   async existingUsers(tenantId: TenantId, userIds: string[]): Promise<Set<string>> {
-    const rows = await this.db.query<{ id: string }[]>(
+    const rows = await this.db.query<{ id: string }>(
       `SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2::text[]) AND deleted_at IS NULL`,
       [tenantId, userIds],
     );
@@ -84,7 +83,7 @@ export class ChatsRepository {
     members: [string, string],
   ): Promise<{ chat: ChatRow; created: boolean }> {
     const created = await this.db.transaction(async (tx) => {
-      const inserted = await tx.query<{ id: string }[]>(
+      const inserted = await tx.query<{ id: string }>(
         `INSERT INTO chats (tenant_id, id, kind, distinct_key, member_count) VALUES ($1, $2, 'direct', $3, 2)
          ON CONFLICT (tenant_id, distinct_key) WHERE distinct_key IS NOT NULL DO NOTHING RETURNING id`,
         [tenantId, chat.id, chat.distinctKey],
@@ -98,7 +97,7 @@ export class ChatsRepository {
       );
       return true;
     });
-    const [row] = await this.db.query<ChatRow[]>(
+    const [row] = await this.db.query<ChatRow>(
       `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.tenant_id = $1 AND c.distinct_key = $2`,
       [tenantId, chat.distinctKey],
     );
@@ -111,7 +110,7 @@ export class ChatsRepository {
     members: { userId: string; role: MemberRole }[],
   ): Promise<ChatRow> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<ChatRow[]>(
+      const [row] = await tx.query<ChatRow>(
         `INSERT INTO chats AS c (tenant_id, id, kind, title, member_count) VALUES ($1, $2, 'group', $3, $4)
          RETURNING ${CHAT_COLUMNS}`,
         [tenantId, chat.id, chat.title, members.length],
@@ -139,34 +138,27 @@ export class ChatsRepository {
     members: { userId: string; role: MemberRole }[],
     maxMembers: number,
   ): Promise<MemberRow[] | null> {
-    return this.db
-      .transaction(async (tx) => {
-        const [chat] = await tx.query<{ memberCount: number }[]>(
-          `SELECT member_count AS "memberCount" FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-          [tenantId, chatId],
-        );
-        const added = await this.insertMembers(tx, tenantId, chatId, members);
-        if (chat!.memberCount + added.length > maxMembers) {
-          throw new RollbackSignal();
-        }
-        await tx.query(`UPDATE chats SET member_count = member_count + $3 WHERE tenant_id = $1 AND id = $2`, [
-          tenantId,
-          chatId,
-          added.length,
-        ]);
-        return added;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof RollbackSignal) return null;
-        throw error;
-      });
+    return this.db.transaction<MemberRow[] | null>(async (tx) => {
+      const [chat] = await tx.query<{ memberCount: number }>(
+        `SELECT member_count AS "memberCount" FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+        [tenantId, chatId],
+      );
+      const added = await this.insertMembers(tx, tenantId, chatId, members);
+      if (chat!.memberCount + added.length > maxMembers) throw new Rollback(null);
+      await tx.query(`UPDATE chats SET member_count = member_count + $3 WHERE tenant_id = $1 AND id = $2`, [
+        tenantId,
+        chatId,
+        added.length,
+      ]);
+      return added;
+    });
   }
 
   async removeMember(tenantId: TenantId, chatId: string, userId: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       // Membership writers lock the chat row first, as sends do, so they never deadlock with each other.
       await tx.query(`SELECT 1 FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, chatId]);
-      const removed = await tx.query<unknown[]>(
+      const removed = await tx.query<unknown>(
         `DELETE FROM chat_members WHERE tenant_id = $1 AND chat_id = $2 AND user_id = $3 RETURNING 1`,
         [tenantId, chatId, userId],
       );
@@ -180,7 +172,7 @@ export class ChatsRepository {
   }
 
   async member(tenantId: TenantId, chatId: string, userId: string): Promise<MemberRow | null> {
-    const [row] = await this.db.query<MemberRow[]>(
+    const [row] = await this.db.query<MemberRow>(
       `SELECT ${MEMBER_COLUMNS} FROM chat_members m WHERE m.tenant_id = $1 AND m.chat_id = $2 AND m.user_id = $3`,
       [tenantId, chatId, userId],
     );
@@ -193,7 +185,7 @@ export class ChatsRepository {
     userId: string,
     role: MemberRole,
   ): Promise<MemberRow | null> {
-    const [row] = await this.db.query<MemberRow[]>(
+    const [row] = await this.db.query<MemberRow>(
       `UPDATE chat_members m SET role = $4 WHERE m.tenant_id = $1 AND m.chat_id = $2 AND m.user_id = $3
        RETURNING ${MEMBER_COLUMNS}`,
       [tenantId, chatId, userId, role],
@@ -208,7 +200,7 @@ export class ChatsRepository {
     afterUserId: string | null,
     limit: number,
   ): Promise<MemberRow[]> {
-    return this.db.query<MemberRow[]>(
+    return this.db.query<MemberRow>(
       `SELECT ${MEMBER_COLUMNS} FROM chat_members m
         WHERE m.tenant_id = $1 AND m.chat_id = $2 AND ($3::text IS NULL OR m.user_id > $3)
         ORDER BY m.user_id LIMIT $4`,
@@ -224,7 +216,7 @@ export class ChatsRepository {
     limit: number,
   ): Promise<ChatListRow[]> {
     return this.db
-      .query<ChatListRow[]>(
+      .query<ChatListRow>(
         `SELECT ${CHAT_COLUMNS}, c.last_activity_at::text AS "activityKey", ${MEMBERSHIP_JSON} AS membership
          FROM chat_members m
          JOIN chats c ON c.tenant_id = m.tenant_id AND c.id = m.chat_id
@@ -238,7 +230,7 @@ export class ChatsRepository {
 
   /** Every chat of the tenant, most recent activity first: the tenant backend's view. */
   async listAll(tenantId: TenantId, after: ActivityCursor | null, limit: number): Promise<ChatListRow[]> {
-    return this.db.query<ChatListRow[]>(
+    return this.db.query<ChatListRow>(
       `SELECT ${CHAT_COLUMNS}, c.last_activity_at::text AS "activityKey", NULL AS membership
          FROM chats c
         WHERE c.tenant_id = $1
@@ -253,7 +245,7 @@ export class ChatsRepository {
     chatId: string,
     userId: string | null,
   ): Promise<ChatListRow | null> {
-    const rows = await this.db.query<ChatListRow[]>(
+    const rows = await this.db.query<ChatListRow>(
       `SELECT ${CHAT_COLUMNS}, c.last_activity_at::text AS "activityKey", ${MEMBERSHIP_JSON} AS membership
          FROM chats c
          LEFT JOIN chat_members m ON m.tenant_id = c.tenant_id AND m.chat_id = c.id AND m.user_id = $3
@@ -267,7 +259,7 @@ export class ChatsRepository {
   async removeUserEverywhere(tenantId: TenantId, userId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       // Chat rows first and in id order, so this cannot deadlock with sends or other membership changes.
-      const chats = await tx.query<{ id: string }[]>(
+      const chats = await tx.query<{ id: string }>(
         `SELECT c.id FROM chats c JOIN chat_members m ON m.tenant_id = c.tenant_id AND m.chat_id = c.id
           WHERE c.tenant_id = $1 AND m.user_id = $2 ORDER BY c.id FOR UPDATE OF c`,
         [tenantId, userId],
@@ -285,12 +277,12 @@ export class ChatsRepository {
   }
 
   private async insertMembers(
-    tx: EntityManager,
+    tx: Queryable,
     tenantId: TenantId,
     chatId: string,
     members: { userId: string; role: MemberRole }[],
   ): Promise<MemberRow[]> {
-    return tx.query<MemberRow[]>(
+    return tx.query<MemberRow>(
       `INSERT INTO chat_members AS m (tenant_id, chat_id, user_id, role)
        SELECT $1, $2, u.user_id, u.role FROM unnest($3::text[], $4::text[]) AS u(user_id, role)
        ON CONFLICT DO NOTHING
@@ -299,9 +291,6 @@ export class ChatsRepository {
     );
   }
 }
-
-/** Thrown inside a transaction callback to roll it back on purpose. */
-class RollbackSignal extends Error {}
 
 function reviveMemberships(rows: ChatListRow[]): ChatListRow[] {
   for (const row of rows) {

@@ -2,6 +2,7 @@ import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONFIG, type Config } from '@parley/config';
 import { openDatabase } from './data-source.js';
+import { Database } from './database.js';
 
 class DatabaseLifecycle implements OnApplicationShutdown {
   constructor(private readonly dataSource: DataSource) {}
@@ -29,7 +30,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
       inject: [DataSource],
       useFactory: (ds: DataSource) => new DatabaseLifecycle(ds),
     },
+    Database,
   ],
-  exports: [DataSource],
+  exports: [DataSource, Database],
 })
 export class DbModule {}

@@ -6,3 +6,4 @@ export * from './uuid7.js';
 export * from './db.module.js';
 export * from './embedded-postgres.js';
 export * from './data-dir-lock.js';
+export * from './database.js';

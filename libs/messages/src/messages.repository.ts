@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { isUniqueViolation, type TenantId } from '@parley/db';
+import { Database, isUniqueViolation, Rollback, type Queryable, type TenantId } from '@parley/db';
 import { MESSAGE_COLUMNS, type MessageRow } from './message-row.js';
 
 export interface MessageDraft {
@@ -25,15 +24,22 @@ export interface HistoryWindow {
   limit: number;
 }
 
-// The chat counter: every change in a chat takes its next value while holding the chat row's lock
-// until commit, so values become visible in the order they were taken and catch-up never skips one.
-const TAKE_NEXT_VERSION = `UPDATE chats SET version = version + 1 WHERE tenant_id = $1 AND id = $2 RETURNING version`;
-
-class NoChange extends Error {}
+/**
+ * The chat counter: every change in a chat takes its next value while holding the chat row's lock
+ * until commit, so values become visible in the order they were taken and catch-up never skips one.
+ */
+async function takeNextVersion(tx: Queryable, tenantId: TenantId, chatId: string): Promise<number> {
+  const [chat] = await tx.query<{ version: number }>(
+    `UPDATE chats SET version = version + 1 WHERE tenant_id = $1 AND id = $2 RETURNING version`,
+    [tenantId, chatId],
+  );
+  if (!chat) throw new Error(`Chat ${chatId} vanished during a change`);
+  return chat.version;
+}
 
 @Injectable()
 export class MessagesRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Stores a new message, or returns the one this sender already sent with this clientId. One statement:
@@ -78,14 +84,14 @@ export class MessagesRepository {
   }
 
   async findByClientId(tenantId: TenantId, senderId: string, clientId: string): Promise<MessageRow[]> {
-    return this.db.query<MessageRow[]>(
+    return this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
       [tenantId, senderId, clientId],
     );
   }
 
   async get(tenantId: TenantId, chatId: string, messageId: string): Promise<MessageRow | null> {
-    const [row] = await this.db.query<MessageRow[]>(
+    const [row] = await this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.chat_id = $2 AND m.id = $3`,
       [tenantId, chatId, messageId],
     );
@@ -130,7 +136,7 @@ export class MessagesRepository {
   ): Promise<ReactionOutcome> {
     let unchanged = false;
     const row = await this.changeMessage(tenantId, chatId, async (tx, version) => {
-      const inserted = await tx.query<unknown[]>(
+      const inserted = await tx.query<unknown>(
         `INSERT INTO reactions (tenant_id, message_id, user_id, emoji, chat_id)
          SELECT $1, m.id, $4, $5, m.chat_id FROM messages m
           WHERE m.tenant_id = $1 AND m.chat_id = $2 AND m.id = $3 AND m.deleted_at IS NULL
@@ -165,7 +171,7 @@ export class MessagesRepository {
     emoji: string,
   ): Promise<ReactionOutcome> {
     const row = await this.changeMessage(tenantId, chatId, async (tx, version) => {
-      const removed = await tx.query<unknown[]>(
+      const removed = await tx.query<unknown>(
         `DELETE FROM reactions WHERE tenant_id = $1 AND message_id = $2 AND user_id = $3 AND emoji = $4 RETURNING 1`,
         [tenantId, messageId, userId, emoji],
       );
@@ -178,7 +184,7 @@ export class MessagesRepository {
   /** Messages by seq: the newest `limit` before `before` (or overall), or the oldest after `after`. Ascending. */
   async history(tenantId: TenantId, chatId: string, window: HistoryWindow): Promise<MessageRow[]> {
     const newestFirst = window.after === undefined;
-    const rows = await this.db.query<MessageRow[]>(
+    const rows = await this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m
         WHERE m.tenant_id = $1 AND m.chat_id = $2
           AND ($3::bigint IS NULL OR m.seq < $3) AND ($4::bigint IS NULL OR m.seq > $4)
@@ -198,12 +204,12 @@ export class MessagesRepository {
     since: number,
     limit: number,
   ): Promise<{ rows: MessageRow[]; chatVersion: number }> {
-    const [chat] = await this.db.query<{ version: number }[]>(
+    const [chat] = await this.db.query<{ version: number }>(
       `SELECT version FROM chats WHERE tenant_id = $1 AND id = $2`,
       [tenantId, chatId],
     );
     const chatVersion = chat?.version ?? 0;
-    const rows = await this.db.query<MessageRow[]>(
+    const rows = await this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m
         WHERE m.tenant_id = $1 AND m.chat_id = $2 AND m.version > $3 AND m.version <= $4
         ORDER BY m.version LIMIT $5`,
@@ -215,7 +221,7 @@ export class MessagesRepository {
   /** The newest message of each chat, by the chats' `lastSeq`. */
   async latest(tenantId: TenantId, chats: { chatId: string; seq: number }[]): Promise<MessageRow[]> {
     if (chats.length === 0) return [];
-    return this.db.query<MessageRow[]>(
+    return this.db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM unnest($2::uuid[], $3::bigint[]) AS x(chat_id, seq)
          JOIN messages m ON m.tenant_id = $1 AND m.chat_id = x.chat_id AND m.seq = x.seq`,
       [tenantId, chats.map((c) => c.chatId), chats.map((c) => c.seq)],
@@ -230,7 +236,7 @@ export class MessagesRepository {
   ): Promise<Map<string, Set<string>>> {
     const mine = new Map<string, Set<string>>();
     if (messageIds.length === 0) return mine;
-    const rows = await this.db.query<{ messageId: string; emoji: string }[]>(
+    const rows = await this.db.query<{ messageId: string; emoji: string }>(
       `SELECT message_id AS "messageId", emoji FROM reactions
         WHERE tenant_id = $1 AND user_id = $2 AND message_id = ANY($3::uuid[])`,
       [tenantId, userId, messageIds],
@@ -245,7 +251,7 @@ export class MessagesRepository {
 
   /** Chats where erasing `userId` changes something: their messages, or their reactions. */
   async chatsTouchedBy(tenantId: TenantId, userId: string): Promise<string[]> {
-    const rows = await this.db.query<{ chatId: string }[]>(
+    const rows = await this.db.query<{ chatId: string }>(
       `SELECT chat_id AS "chatId" FROM messages WHERE tenant_id = $1 AND sender_id = $2
        UNION SELECT chat_id FROM reactions WHERE tenant_id = $1 AND user_id = $2
        ORDER BY 1`,
@@ -261,12 +267,12 @@ export class MessagesRepository {
   async eraseUserInChat(tenantId: TenantId, chatId: string, userId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, chatId]);
-      const sent = await tx.query<{ id: string }[]>(
+      const sent = await tx.query<{ id: string }>(
         `SELECT id FROM messages WHERE tenant_id = $1 AND chat_id = $2 AND sender_id = $3 ORDER BY seq`,
         [tenantId, chatId, userId],
       );
       for (const { id } of sent) {
-        const [{ version }] = await tx.query<[{ version: number }]>(TAKE_NEXT_VERSION, [tenantId, chatId]);
+        const version = await takeNextVersion(tx, tenantId, chatId);
         await tx.query(
           `UPDATE messages SET version = $3, text = NULL, attachments = '[]', reaction_counts = '{}',
                   sender_id = NULL, client_id = NULL, deleted_at = COALESCE(deleted_at, now())
@@ -275,13 +281,13 @@ export class MessagesRepository {
         );
         await tx.query(`DELETE FROM reactions WHERE tenant_id = $1 AND message_id = $2`, [tenantId, id]);
       }
-      const reactions = await tx.query<{ messageId: string; emoji: string }[]>(
+      const reactions = await tx.query<{ messageId: string; emoji: string }>(
         `DELETE FROM reactions WHERE tenant_id = $1 AND chat_id = $2 AND user_id = $3
          RETURNING message_id AS "messageId", emoji`,
         [tenantId, chatId, userId],
       );
       for (const { messageId, emoji } of reactions) {
-        const [{ version }] = await tx.query<[{ version: number }]>(TAKE_NEXT_VERSION, [tenantId, chatId]);
+        const version = await takeNextVersion(tx, tenantId, chatId);
         await tx.query(
           `UPDATE messages SET version = $3, ${decrementReaction('$4')} WHERE tenant_id = $1 AND id = $2`,
           [tenantId, messageId, version, emoji],
@@ -291,27 +297,21 @@ export class MessagesRepository {
   }
 
   /** Runs one change to a message under the next chat version; `work` answering null rolls it back. */
-  private async changeMessage(
+  private changeMessage(
     tenantId: TenantId,
     chatId: string,
-    work: (tx: EntityManager, version: number) => Promise<MessageRow | null>,
+    work: (tx: Queryable, version: number) => Promise<MessageRow | null>,
   ): Promise<MessageRow | null> {
-    try {
-      return await this.db.transaction(async (tx) => {
-        const [bumped] = await tx.query<{ version: number }[]>(TAKE_NEXT_VERSION, [tenantId, chatId]);
-        const row = bumped ? await work(tx, bumped.version) : null;
-        if (!row) throw new NoChange();
-        return row;
-      });
-    } catch (error) {
-      if (error instanceof NoChange) return null;
-      throw error;
-    }
+    return this.db.transaction(async (tx) => {
+      const row = await work(tx, await takeNextVersion(tx, tenantId, chatId));
+      if (!row) throw new Rollback(null);
+      return row;
+    });
   }
 
   /** Updates a live (not deleted) message of the chat to `version` with `assignments` ($5… are `extra`). */
   private async updateLive(
-    tx: EntityManager,
+    tx: Queryable,
     tenantId: TenantId,
     chatId: string,
     messageId: string,
@@ -321,7 +321,7 @@ export class MessagesRepository {
     condition = '',
     conditionParams: unknown[] = [],
   ): Promise<MessageRow | null> {
-    const [row] = await tx.query<MessageRow[]>(
+    const [row] = await tx.query<MessageRow>(
       `UPDATE messages m SET version = $4, ${assignments}
         WHERE m.tenant_id = $1 AND m.chat_id = $2 AND m.id = $3 AND m.deleted_at IS NULL ${condition}
         RETURNING ${MESSAGE_COLUMNS}`,

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { TenantId } from '@parley/db';
+import { Database, type TenantId } from '@parley/db';
 import type { Receipt } from '@parley/protocol';
 
 @Injectable()
 export class ReceiptsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Moves the member's read pointer up to `seq` (the newest message when null), never backwards and
@@ -17,7 +16,7 @@ export class ReceiptsRepository {
     userId: string,
     seq: number | null,
   ): Promise<Receipt | null> {
-    const [row] = await this.db.query<Receipt[]>(
+    const [row] = await this.db.query<Receipt>(
       `UPDATE chat_members m
           SET read_seq = GREATEST(m.read_seq, LEAST(COALESCE($4, c.last_seq), c.last_seq)),
               delivered_seq = GREATEST(m.delivered_seq, LEAST(COALESCE($4, c.last_seq), c.last_seq))
@@ -36,7 +35,7 @@ export class ReceiptsRepository {
     pointers: { chatId: string; readSeq: number }[],
   ): Promise<Map<string, number>> {
     if (pointers.length === 0) return new Map();
-    const rows = await this.db.query<{ chatId: string; unread: number }[]>(
+    const rows = await this.db.query<{ chatId: string; unread: number }>(
       `SELECT x.chat_id AS "chatId",
               (SELECT count(*)::int FROM messages m
                 WHERE m.tenant_id = $1 AND m.chat_id = x.chat_id AND m.seq > x.read_seq

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { TenantId } from '@parley/db';
+import { Database, type TenantId } from '@parley/db';
 
 export interface TenantRow {
   id: TenantId;
@@ -29,11 +28,11 @@ const KEY_COLUMNS = `id, secret_ciphertext AS "secretCiphertext", last4, created
 
 @Injectable()
 export class TenantsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async create(tenant: Omit<TenantRow, 'createdAt'>, key: NewSecretKey): Promise<Date> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ createdAt: Date }[]>(
+      const [row] = await tx.query<{ createdAt: Date }>(
         `INSERT INTO tenants (id, name, publishable_key, settings) VALUES ($1, $2, $3, $4) RETURNING created_at AS "createdAt"`,
         [tenant.id, tenant.name, tenant.publishableKey, tenant.settings],
       );
@@ -47,7 +46,7 @@ export class TenantsRepository {
 
   // The two lookups below run before the caller is authenticated: they are how a tenant id becomes trusted.
   async findByPublishableKey(publishableKey: string): Promise<TenantRow | null> {
-    const [row] = await this.db.query<TenantRow[]>(
+    const [row] = await this.db.query<TenantRow>(
       `SELECT ${TENANT_COLUMNS} FROM tenants t WHERE t.publishable_key = $1`,
       [publishableKey],
     );
@@ -55,7 +54,7 @@ export class TenantsRepository {
   }
 
   async findBySecretKeyHash(lookupHash: string): Promise<TenantRow | null> {
-    const [row] = await this.db.query<TenantRow[]>(
+    const [row] = await this.db.query<TenantRow>(
       `SELECT ${TENANT_COLUMNS} FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
         WHERE k.lookup_hash = $1 AND k.revoked_at IS NULL`,
       [lookupHash],
@@ -65,14 +64,13 @@ export class TenantsRepository {
 
   /** Operator view: the one query that spans tenants, and only the operator's routes call it. */
   async listAllForOperator(): Promise<TenantRow[]> {
-    return this.db.query<TenantRow[]>(`SELECT ${TENANT_COLUMNS} FROM tenants t ORDER BY t.created_at, t.id`);
+    return this.db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants t ORDER BY t.created_at, t.id`);
   }
 
   async get(tenantId: TenantId): Promise<TenantRow | null> {
-    const [row] = await this.db.query<TenantRow[]>(
-      `SELECT ${TENANT_COLUMNS} FROM tenants t WHERE t.id = $1`,
-      [tenantId],
-    );
+    const [row] = await this.db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants t WHERE t.id = $1`, [
+      tenantId,
+    ]);
     return row ?? null;
   }
 
@@ -86,7 +84,7 @@ export class TenantsRepository {
 
   /** Newest first: the first one signs minted tokens. */
   async activeSecretKeys(tenantId: TenantId): Promise<SecretKeyRow[]> {
-    return this.db.query<SecretKeyRow[]>(
+    return this.db.query<SecretKeyRow>(
       `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC`,
       [tenantId],
     );
@@ -96,12 +94,12 @@ export class TenantsRepository {
   async addSecretKey(tenantId: TenantId, key: NewSecretKey, maxActive: number): Promise<Date | null> {
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
-      const [{ active }] = await tx.query<[{ active: number }]>(
+      const [keys] = await tx.query<{ active: number }>(
         `SELECT count(*)::int AS active FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL`,
         [tenantId],
       );
-      if (active >= maxActive) return null;
-      const [row] = await tx.query<{ createdAt: Date }[]>(
+      if (keys!.active >= maxActive) return null;
+      const [row] = await tx.query<{ createdAt: Date }>(
         `INSERT INTO api_keys (id, tenant_id, lookup_hash, secret_ciphertext, last4) VALUES ($1, $2, $3, $4, $5)
          RETURNING created_at AS "createdAt"`,
         [key.id, tenantId, key.lookupHash, key.secretCiphertext, key.last4],
@@ -114,7 +112,7 @@ export class TenantsRepository {
   async revokeSecretKey(tenantId: TenantId, keyId: string): Promise<'revoked' | 'not_found' | 'last_key'> {
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
-      const keys = await tx.query<{ id: string }[]>(
+      const keys = await tx.query<{ id: string }>(
         `SELECT id FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL`,
         [tenantId],
       );

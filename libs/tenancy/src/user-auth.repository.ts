@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { TenantId } from '@parley/db';
+import { Database, type TenantId } from '@parley/db';
 
 export interface UserAuthState {
   deletedAt: Date | null;
@@ -10,7 +9,7 @@ export interface UserAuthState {
 /** The users table as authentication sees it: does the acting user exist, and since when are tokens valid. */
 @Injectable()
 export class UserAuthRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * The state of a token's subject, creating the user on first sight (as a chat SDK's connect does):
@@ -27,10 +26,10 @@ export class UserAuthRepository {
       SELECT deleted_at AS "deletedAt", tokens_valid_after AS "tokensValidAfter" FROM created
       UNION ALL
       SELECT deleted_at, tokens_valid_after FROM users WHERE tenant_id = $1 AND id = $2`;
-    const [row] = await this.db.query<UserAuthState[]>(sql, [tenantId, userId]);
+    const [row] = await this.db.query<UserAuthState>(sql, [tenantId, userId]);
     if (row) return row;
     // A concurrent request created the user after this statement's snapshot: read it again.
-    const [again] = await this.db.query<UserAuthState[]>(
+    const [again] = await this.db.query<UserAuthState>(
       `SELECT deleted_at AS "deletedAt", tokens_valid_after AS "tokensValidAfter" FROM users WHERE tenant_id = $1 AND id = $2`,
       [tenantId, userId],
     );

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { TenantId } from '@parley/db';
+import { Database, type TenantId } from '@parley/db';
 
 export interface UserRow {
   id: string;
@@ -16,14 +15,14 @@ const USER_COLUMNS = `u.id, u.name, u.avatar_url AS "avatarUrl", u.metadata, u.c
 
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Creates or replaces the profile; upserting an erased user restores the account (old tokens stay revoked). */
   async upsert(
     tenantId: TenantId,
     user: { id: string; name: string | null; avatarUrl: string | null; metadata: Record<string, unknown> },
   ): Promise<{ row: UserRow; created: boolean }> {
-    const [row] = await this.db.query<(UserRow & { created: boolean })[]>(
+    const [row] = await this.db.query<UserRow & { created: boolean }>(
       `INSERT INTO users AS u (tenant_id, id, name, avatar_url, metadata) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant_id, id) DO UPDATE
          SET name = EXCLUDED.name, avatar_url = EXCLUDED.avatar_url, metadata = EXCLUDED.metadata,
@@ -36,7 +35,7 @@ export class UsersRepository {
   }
 
   async find(tenantId: TenantId, userIds: string[]): Promise<UserRow[]> {
-    return this.db.query<UserRow[]>(
+    return this.db.query<UserRow>(
       `SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.id = ANY($2::text[]) ORDER BY u.id`,
       [tenantId, userIds],
     );
@@ -44,7 +43,7 @@ export class UsersRepository {
 
   /** Wipes the profile, marks the user erased and revokes every token issued so far. False if unknown. */
   async markErased(tenantId: TenantId, userId: string): Promise<boolean> {
-    const rows = await this.db.query<unknown[]>(
+    const rows = await this.db.query<unknown>(
       `UPDATE users SET name = NULL, avatar_url = NULL, metadata = '{}', deleted_at = COALESCE(deleted_at, now()),
               tokens_valid_after = now(), updated_at = now()
         WHERE tenant_id = $1 AND id = $2 RETURNING 1`,
@@ -54,7 +53,7 @@ export class UsersRepository {
   }
 
   async revokeTokens(tenantId: TenantId, userId: string): Promise<boolean> {
-    const rows = await this.db.query<unknown[]>(
+    const rows = await this.db.query<unknown>(
       `UPDATE users SET tokens_valid_after = now() WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING 1`,
       [tenantId, userId],
     );

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+
+/** What repositories run SQL through: the pool itself, or one transaction's connection. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+/** Thrown inside a transaction to roll it back on purpose; `transaction` then answers `fallback`. */
+export class Rollback<T> extends Error {
+  constructor(readonly fallback: T) {
+    super('rollback');
+  }
+}
+
+/**
+ * Parameterised SQL on TypeORM's connection pool. TypeORM keeps the schema (entities, migrations);
+ * queries go straight to `pg`, which answers rows for every statement, `UPDATE … RETURNING` included,
+ * and skips a query-runner per call on the hot paths.
+ */
+@Injectable()
+export class Database implements Queryable {
+  private readonly pool: Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const result = await this.pool.query(sql, params);
+    return result.rows as Row[];
+  }
+
+  /** Runs `work` in one transaction (READ COMMITTED); it commits unless `work` throws. */
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(transactional(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      if (error instanceof Rollback) return error.fallback as T;
+      throw error;
+    } finally {
+      // A connection that could not roll back is destroyed rather than handed to the next caller.
+      client.release(broken);
+    }
+  }
+}
+
+function transactional(client: PoolClient): Queryable {
+  return {
+    query: async <Row>(sql: string, params: unknown[] = []) =>
+      (await client.query(sql, params)).rows as Row[],
+  };
+}
