@@ -32,21 +32,20 @@ const MIGRATION_LOCK_KEY = 0x7061726c;
  * lock, so each migration runs once.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  // The lock lives on its own connection, outside the pool, so that a pool of one can still migrate.
+  const lock = new pg.Client({ connectionString: options.url });
+  await lock.connect();
   const dataSource = createDataSource(options);
-  await dataSource.initialize();
   try {
-    const lock = dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      await dataSource.runMigrations({ transaction: 'each' });
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-      await lock.release();
-    }
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
   } catch (error) {
-    await dataSource.destroy();
+    if (dataSource.isInitialized) await dataSource.destroy();
     throw error;
+  } finally {
+    // Closing the session releases the advisory lock with it.
+    await lock.end();
   }
   return dataSource;
 }
