@@ -4,7 +4,7 @@ import { expectProblem } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
-const modes = [
+const modes: { name: string; env: Record<string, string> }[] = [
   { name: 'counted in Redis (REDIS_URL set)', env: {} },
   { name: 'counted in memory (embedded default)', env: { REDIS_URL: '' } },
 ];

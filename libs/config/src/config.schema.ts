@@ -9,7 +9,7 @@ const masterKey = z
 
 /**
  * Every environment variable Parley reads. The README's configuration table is checked against this
- * schema (`test/readme-config.test.ts`), so a variable added here must be documented there.
+ * schema (`test/e2e/readme-config.test.ts`), so a variable added here must be documented there.
  */
 export const ENV_SCHEMA = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),

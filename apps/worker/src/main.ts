@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, ConfigModule, parseConfig, type Config } from '@parley/config';
+import { DbModule } from '@parley/db';
+import { createLogger, NestPinoLogger } from '@parley/logging';
+import { RedisModule } from '@parley/redis';
+
+/**
+ * The worker process for scaled-out installs: it will run the queue processors (fan-out, push,
+ * webhooks, indexing) that `apps/api` otherwise runs in-process. Until the queues exist it only
+ * connects to Postgres and Redis, so deployments can already include it.
+ */
+@Module({})
+class WorkerModule {
+  static forRoot(config: Config): DynamicModule {
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), DbModule, RedisModule] };
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  if (!config.databaseUrl || !config.redisUrl) {
+    console.error('The worker runs beside scaled-out API nodes: set DATABASE_URL and REDIS_URL');
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: new NestPinoLogger(logger),
+  });
+  app.enableShutdownHooks();
+  logger.info('worker started');
+}
+
+void main();
