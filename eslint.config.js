@@ -38,7 +38,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
   },
   {
-    files: ['apps/api/src/main.ts', 'apps/api/src/cli.ts', 'libs/db/scripts/**/*.ts', 'bench/**/*.js'],
+    files: ['apps/api/src/main.ts', 'apps/api/src/cli.ts', 'apps/worker/src/main.ts', 'libs/db/scripts/**/*.ts', 'bench/**/*.js'],
     rules: { 'no-console': 'off' },
   },
 );

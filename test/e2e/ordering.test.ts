@@ -42,7 +42,10 @@ describe('ordering and sync', () => {
     const replies = await Promise.all(
       senders.flatMap((sender) =>
         Array.from({ length: perSender }, (_, n) =>
-          tenant.server(sender)('POST', `/v1/chats/${chatId}/messages`, { clientId: `${sender}-${n}`, text: `${sender} #${n}` }),
+          tenant.server(sender)('POST', `/v1/chats/${chatId}/messages`, {
+            clientId: `${sender}-${n}`,
+            text: `${sender} #${n}`,
+          }),
         ),
       ),
     );
@@ -65,7 +68,9 @@ describe('ordering and sync', () => {
     const chatId = await groupOf(['retrier', 'other']);
     const retrier = tenant.server('retrier');
     const replies = await Promise.all(
-      Array.from({ length: 12 }, () => retrier('POST', `/v1/chats/${chatId}/messages`, { clientId: 'same-key', text: 'once' })),
+      Array.from({ length: 12 }, () =>
+        retrier('POST', `/v1/chats/${chatId}/messages`, { clientId: 'same-key', text: 'once' }),
+      ),
     );
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -75,7 +80,10 @@ describe('ordering and sync', () => {
     expect(stored.map((m) => m.clientId)).toEqual(['same-key']);
 
     // A later retry still answers the original, even with other text.
-    const late = await retrier('POST', `/v1/chats/${chatId}/messages`, { clientId: 'same-key', text: 'changed' });
+    const late = await retrier('POST', `/v1/chats/${chatId}/messages`, {
+      clientId: 'same-key',
+      text: 'changed',
+    });
     expect(late.status).toBe(200);
     expect(late.body).toMatchObject({ id: replies[0]!.body.id, text: 'once' });
   });
@@ -84,7 +92,9 @@ describe('ordering and sync', () => {
     const first = await groupOf(['reuser']);
     const second = await groupOf(['reuser']);
     const reuser = tenant.server('reuser');
-    expect((await reuser('POST', `/v1/chats/${first}/messages`, { clientId: 'k', text: 'a' })).status).toBe(201);
+    expect((await reuser('POST', `/v1/chats/${first}/messages`, { clientId: 'k', text: 'a' })).status).toBe(
+      201,
+    );
     const reused = await reuser('POST', `/v1/chats/${second}/messages`, { clientId: 'k', text: 'b' });
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('conflict');
@@ -98,7 +108,10 @@ describe('ordering and sync', () => {
     const b = await tenant.user('dm-b', { upsert: false });
     const replies = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        (i % 2 ? a : b)('POST', '/v1/chats', { kind: 'direct', members: i % 2 ? ['dm-a', 'dm-b'] : ['dm-b', 'dm-a'] }),
+        (i % 2 ? a : b)('POST', '/v1/chats', {
+          kind: 'direct',
+          members: i % 2 ? ['dm-a', 'dm-b'] : ['dm-b', 'dm-a'],
+        }),
       ),
     );
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
@@ -111,14 +124,27 @@ describe('ordering and sync', () => {
   it('pages history by seq in both directions without gaps or repeats', async () => {
     const chatId = await groupOf(['pager']);
     const pager = tenant.server('pager');
-    for (let i = 0; i < 25; i++) await pager('POST', `/v1/chats/${chatId}/messages`, { clientId: `p${i}`, text: `m${i}` });
+    for (let i = 0; i < 25; i++)
+      await pager('POST', `/v1/chats/${chatId}/messages`, { clientId: `p${i}`, text: `m${i}` });
 
     const newest = await pager('GET', `/v1/chats/${chatId}/messages?limit=10`);
-    expect(newest.body.data.map((m: Message) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 15}`));
-    const older = await pager('GET', `/v1/chats/${chatId}/messages?limit=10&before=${newest.body.nextCursor}`);
-    expect(older.body.data.map((m: Message) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 5}`));
-    const oldest = await pager('GET', `/v1/chats/${chatId}/messages?limit=10&before=${older.body.nextCursor}`);
-    expect(oldest.body.data.map((m: Message) => m.text)).toEqual(Array.from({ length: 5 }, (_, i) => `m${i}`));
+    expect(newest.body.data.map((m: Message) => m.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${i + 15}`),
+    );
+    const older = await pager(
+      'GET',
+      `/v1/chats/${chatId}/messages?limit=10&before=${newest.body.nextCursor}`,
+    );
+    expect(older.body.data.map((m: Message) => m.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${i + 5}`),
+    );
+    const oldest = await pager(
+      'GET',
+      `/v1/chats/${chatId}/messages?limit=10&before=${older.body.nextCursor}`,
+    );
+    expect(oldest.body.data.map((m: Message) => m.text)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `m${i}`),
+    );
     expect(oldest.body.nextCursor).toBeNull();
 
     const forward = await allHistory(pager, chatId);
@@ -130,7 +156,10 @@ describe('ordering and sync', () => {
     const writer = tenant.server('writer');
     const reactor = tenant.server('reactor');
     const sent: Message[] = [];
-    for (let i = 0; i < 6; i++) sent.push((await writer('POST', `/v1/chats/${chatId}/messages`, { clientId: `w${i}`, text: `v0-${i}` })).body);
+    for (let i = 0; i < 6; i++)
+      sent.push(
+        (await writer('POST', `/v1/chats/${chatId}/messages`, { clientId: `w${i}`, text: `v0-${i}` })).body,
+      );
 
     const before = await reactor('GET', `/v1/chats/${chatId}/changes?since=0`);
     expect(before.body.data.map((m: Message) => m.text)).toEqual(sent.map((m) => m.text));
@@ -145,7 +174,8 @@ describe('ordering and sync', () => {
     await writer('PUT', `/v1/chats/${chatId}/messages/${sent[2]!.id}/reactions/party`);
     await writer('DELETE', `/v1/chats/${chatId}/messages/${sent[2]!.id}/reactions/party`);
     await writer('DELETE', `/v1/chats/${chatId}/messages/${sent[3]!.id}`);
-    const fresh = (await writer('POST', `/v1/chats/${chatId}/messages`, { clientId: 'w6', text: 'v0-6' })).body as Message;
+    const fresh = (await writer('POST', `/v1/chats/${chatId}/messages`, { clientId: 'w6', text: 'v0-6' }))
+      .body as Message;
     await writer('PATCH', `/v1/chats/${chatId}/messages/${fresh.id}`, { text: 'v1-6' });
 
     // Catch up in small pages, as a client with a small page size would.
@@ -185,8 +215,14 @@ describe('ordering and sync', () => {
     const poster = tenant.server('poster');
     const reader = await tenant.user('reader', { upsert: false });
     const seqs: number[] = [];
-    for (let i = 0; i < 5; i++) seqs.push((await poster('POST', `/v1/chats/${chatId}/messages`, { clientId: `r${i}`, text: `r${i}` })).body.seq);
-    await poster('DELETE', `/v1/chats/${chatId}/messages/${(await poster('GET', `/v1/chats/${chatId}/messages?limit=1`)).body.data[0].id}`);
+    for (let i = 0; i < 5; i++)
+      seqs.push(
+        (await poster('POST', `/v1/chats/${chatId}/messages`, { clientId: `r${i}`, text: `r${i}` })).body.seq,
+      );
+    await poster(
+      'DELETE',
+      `/v1/chats/${chatId}/messages/${(await poster('GET', `/v1/chats/${chatId}/messages?limit=1`)).body.data[0].id}`,
+    );
 
     let chat = await reader('GET', `/v1/chats/${chatId}`);
     expect(chat.body.unread).toBe(4);
@@ -207,7 +243,10 @@ describe('ordering and sync', () => {
       { userId: 'reader', deliveredSeq: chat.body.lastSeq, readSeq: chat.body.lastSeq },
     ]);
     // Own messages never count as unread.
-    expect((await tenant.user('poster', { upsert: false }).then((p) => p('GET', `/v1/chats/${chatId}`))).body.unread).toBe(0);
+    expect(
+      (await tenant.user('poster', { upsert: false }).then((p) => p('GET', `/v1/chats/${chatId}`))).body
+        .unread,
+    ).toBe(0);
   });
 
   it('lists my chats by latest activity with the last message, paging without repeats', async () => {
@@ -228,7 +267,11 @@ describe('ordering and sync', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen.map((c) => c.id)).toEqual([ids[3], ids[5], ids[6], ids[4], ids[2], ids[1], ids[0]]);
-    expect(seen[0]).toMatchObject({ lastMessage: { text: 'three' }, unread: 0, membership: { userId: me, role: 'member' } });
+    expect(seen[0]).toMatchObject({
+      lastMessage: { text: 'three' },
+      unread: 0,
+      membership: { userId: me, role: 'member' },
+    });
     expect(seen[2].lastMessage).toBeNull();
   });
 });
