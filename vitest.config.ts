@@ -17,6 +17,9 @@ const LIBS = [
   'messages',
   'receipts',
   'inbox',
+  'fanout',
+  'presence',
+  'realtime',
   'rate-limit',
   'health',
 ];

@@ -2,10 +2,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ChatsModule } from '@parley/chats';
 import { ConfigModule, type Config } from '@parley/config';
 import { DbModule } from '@parley/db';
+import { FanoutModule } from '@parley/fanout';
 import { HealthModule } from '@parley/health';
 import { InboxModule } from '@parley/inbox';
 import { MessagesModule } from '@parley/messages';
+import { PresenceModule } from '@parley/presence';
 import { RateLimitModule } from '@parley/rate-limit';
+import { RealtimeModule } from '@parley/realtime';
 import { ReceiptsModule } from '@parley/receipts';
 import { RedisModule } from '@parley/redis';
 import { TenancyModule } from '@parley/tenancy';
@@ -21,6 +24,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DbModule,
         RedisModule,
+        FanoutModule,
         // Authentication's guard must run before the rate limit guard: it is imported first.
         TenancyModule,
         RateLimitModule,
@@ -30,6 +34,8 @@ export class AppModule {
         ChatsModule,
         MessagesModule,
         ReceiptsModule,
+        PresenceModule,
+        RealtimeModule,
       ],
     };
   }

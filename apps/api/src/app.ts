@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Config } from '@parley/config';
 import { configureHttpPipeline } from '@parley/http';
 import { NestPinoLogger, type Logger } from '@parley/logging';
+import { ParleyIoAdapter } from '@parley/realtime';
 import { AppModule } from './app.module.js';
 
 /** The API application, not yet listening: `main.ts` serves it, tests boot it on port 0. */
@@ -14,5 +15,6 @@ export async function createApiApp(config: Config, logger: Logger): Promise<Nest
     abortOnError: false,
   });
   configureHttpPipeline(app, logger);
+  app.useWebSocketAdapter(new ParleyIoAdapter(app, config.redisUrl));
   return app;
 }

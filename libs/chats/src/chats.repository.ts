@@ -120,12 +120,31 @@ export class ChatsRepository {
     });
   }
 
-  async rename(tenantId: TenantId, chatId: string, title: string | null): Promise<void> {
-    await this.db.query(`UPDATE chats SET title = $3 WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      chatId,
-      title,
-    ]);
+  async rename(tenantId: TenantId, chatId: string, title: string | null): Promise<ChatRow | null> {
+    const [row] = await this.db.query<ChatRow>(
+      `UPDATE chats c SET title = $3 WHERE c.tenant_id = $1 AND c.id = $2 RETURNING ${CHAT_COLUMNS}`,
+      [tenantId, chatId, title],
+    );
+    return row ?? null;
+  }
+
+  /** Every chat the user is a member of: the rooms their sockets join. */
+  async chatIdsOf(tenantId: TenantId, userId: string): Promise<string[]> {
+    const rows = await this.db.query<{ chatId: string }>(
+      `SELECT chat_id AS "chatId" FROM chat_members WHERE tenant_id = $1 AND user_id = $2`,
+      [tenantId, userId],
+    );
+    return rows.map((r) => r.chatId);
+  }
+
+  /** The user's chats with at most `maxMembers` members: where their presence changes are announced. */
+  async smallChatIdsOf(tenantId: TenantId, userId: string, maxMembers: number): Promise<string[]> {
+    const rows = await this.db.query<{ chatId: string }>(
+      `SELECT c.id AS "chatId" FROM chat_members m JOIN chats c ON c.tenant_id = m.tenant_id AND c.id = m.chat_id
+        WHERE m.tenant_id = $1 AND m.user_id = $2 AND c.member_count <= $3`,
+      [tenantId, userId, maxMembers],
+    );
+    return rows.map((r) => r.chatId);
   }
 
   /**
@@ -255,9 +274,9 @@ export class ChatsRepository {
     return reviveMemberships(rows)[0] ?? null;
   }
 
-  /** Erasure: the user leaves every chat. */
-  async removeUserEverywhere(tenantId: TenantId, userId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /** Erasure: the user leaves every chat; answers the chats they left. */
+  async removeUserEverywhere(tenantId: TenantId, userId: string): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
       // Chat rows first and in id order, so this cannot deadlock with sends or other membership changes.
       const chats = await tx.query<{ id: string }>(
         `SELECT c.id FROM chats c JOIN chat_members m ON m.tenant_id = c.tenant_id AND m.chat_id = c.id
@@ -273,6 +292,7 @@ export class ChatsRepository {
         `UPDATE chats SET member_count = member_count - 1 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
         [tenantId, chatIds],
       );
+      return chatIds;
     });
   }
 

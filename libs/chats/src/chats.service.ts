@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { uuid7, type TenantId } from '@parley/db';
+import { ChatEvents } from '@parley/fanout';
 import {
   IdSchema,
   UserIdSchema,
@@ -47,7 +48,10 @@ export const toMember = (row: MemberRow): Member => ({
 /** Chats and their members: creation, access rules, roles, and the list of a user's chats. */
 @Injectable()
 export class ChatsService {
-  constructor(private readonly chats: ChatsRepository) {}
+  constructor(
+    private readonly chats: ChatsRepository,
+    private readonly events: ChatEvents,
+  ) {}
 
   /** Authorises the actor for `need` on the chat, or throws; every chat-scoped call starts here. */
   async authorize(actor: Actor, chatId: string, need: ChatNeed): Promise<ChatAccess> {
@@ -59,7 +63,9 @@ export class ChatsService {
     if (!actor.isServer && !members.includes(actor.userId!)) throw new OwnDirectChatOnlyError();
     await this.requireUsers(actor.tenantId, members);
     const distinctKey = [...members].sort().join('|');
-    return this.chats.openDirect(actor.tenantId, { id: uuid7(), distinctKey }, members);
+    const opened = await this.chats.openDirect(actor.tenantId, { id: uuid7(), distinctKey }, members);
+    if (opened.created) this.announceNewChat(actor.tenantId, opened.chat, members);
+    return opened;
   }
 
   async createGroup(actor: Actor, title: string | null, memberIds: string[]): Promise<ChatRow> {
@@ -70,16 +76,19 @@ export class ChatsService {
     if (actor.userId) members.set(actor.userId, 'owner');
     if (members.size > limits.groupMembers) throw new GroupFullError(limits.groupMembers);
     await this.requireUsers(actor.tenantId, [...members.keys()]);
-    return this.chats.createGroup(
+    const chat = await this.chats.createGroup(
       actor.tenantId,
       { id: uuid7(), title },
       [...members].map(([userId, role]) => ({ userId, role })),
     );
+    this.announceNewChat(actor.tenantId, chat, [...members.keys()]);
+    return chat;
   }
 
   async rename(actor: Actor, chatId: string, title: string | null): Promise<void> {
     await this.authorize(actor, chatId, 'admin');
-    await this.chats.rename(actor.tenantId, chatId, title);
+    const chat = await this.chats.rename(actor.tenantId, chatId, title);
+    if (chat) this.announceChange(actor.tenantId, chat);
   }
 
   async addMembers(actor: Actor, chatId: string, body: AddMembersBody): Promise<List<Member>> {
@@ -95,6 +104,14 @@ export class ChatsService {
       limits.groupMembers,
     );
     if (!added) throw new GroupFullError(limits.groupMembers);
+    this.events.joinChat(
+      actor.tenantId,
+      added.map((m) => m.userId),
+      chatId,
+    );
+    for (const member of added)
+      this.events.toChat(actor.tenantId, chatId, 'member:added', { chatId, member: toMember(member) });
+    await this.announceMemberCount(actor.tenantId, chatId);
     return { data: added.map(toMember), nextCursor: null };
   }
 
@@ -111,6 +128,8 @@ export class ChatsService {
     }
     if (!(await this.chats.removeMember(actor.tenantId, chatId, userId)))
       throw new MemberNotFoundError(userId);
+    this.announceDeparture(actor.tenantId, chatId, userId);
+    await this.announceMemberCount(actor.tenantId, chatId);
   }
 
   async setRole(actor: Actor, chatId: string, userId: string, role: MemberRole): Promise<Member> {
@@ -165,8 +184,46 @@ export class ChatsService {
   }
 
   /** Erasure: the user leaves every chat they were in. */
-  removeUserEverywhere(tenantId: TenantId, userId: string): Promise<void> {
-    return this.chats.removeUserEverywhere(tenantId, userId);
+  async removeUserEverywhere(tenantId: TenantId, userId: string): Promise<void> {
+    for (const chatId of await this.chats.removeUserEverywhere(tenantId, userId)) {
+      this.announceDeparture(tenantId, chatId, userId);
+      await this.announceMemberCount(tenantId, chatId);
+    }
+  }
+
+  /** The chats whose rooms a user's sockets join. */
+  chatIdsOf(tenantId: TenantId, userId: string): Promise<string[]> {
+    return this.chats.chatIdsOf(tenantId, userId);
+  }
+
+  /** The chats small enough for the user's presence changes to be announced in them. */
+  presenceAudienceOf(tenantId: TenantId, userId: string, maxMembers: number): Promise<string[]> {
+    return this.chats.smallChatIdsOf(tenantId, userId, maxMembers);
+  }
+
+  private announceNewChat(tenantId: TenantId, chat: ChatRow, memberIds: string[]): void {
+    this.events.joinChat(tenantId, memberIds, chat.id);
+    this.announceChange(tenantId, chat);
+  }
+
+  private announceChange(tenantId: TenantId, chat: ChatRow): void {
+    this.events.toChat(tenantId, chat.id, 'chat:updated', {
+      chatId: chat.id,
+      kind: chat.kind,
+      title: chat.title,
+      memberCount: chat.memberCount,
+    });
+  }
+
+  private async announceMemberCount(tenantId: TenantId, chatId: string): Promise<void> {
+    const chat = await this.chats.get(tenantId, chatId);
+    if (chat) this.announceChange(tenantId, chat);
+  }
+
+  /** Told in the room first, so the departing user's own devices hear it before they leave the room. */
+  private announceDeparture(tenantId: TenantId, chatId: string, userId: string): void {
+    this.events.toChat(tenantId, chatId, 'member:removed', { chatId, userId });
+    this.events.leaveChat(tenantId, userId, chatId);
   }
 
   private async requireUsers(tenantId: TenantId, userIds: string[]): Promise<void> {

@@ -264,35 +264,45 @@ export class MessagesRepository {
    * Erasure within one chat: the user's messages become anonymous tombstones and their reactions go,
    * each change taking its own version so that catch-up delivers it.
    */
-  async eraseUserInChat(tenantId: TenantId, chatId: string, userId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  async eraseUserInChat(
+    tenantId: TenantId,
+    chatId: string,
+    userId: string,
+  ): Promise<{ tombstoned: MessageRow[]; updated: MessageRow[] }> {
+    return this.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, chatId]);
       const sent = await tx.query<{ id: string }>(
         `SELECT id FROM messages WHERE tenant_id = $1 AND chat_id = $2 AND sender_id = $3 ORDER BY seq`,
         [tenantId, chatId, userId],
       );
+      const tombstoned: MessageRow[] = [];
       for (const { id } of sent) {
         const version = await takeNextVersion(tx, tenantId, chatId);
-        await tx.query(
-          `UPDATE messages SET version = $3, text = NULL, attachments = '[]', reaction_counts = '{}',
+        await tx.query(`DELETE FROM reactions WHERE tenant_id = $1 AND message_id = $2`, [tenantId, id]);
+        const [row] = await tx.query<MessageRow>(
+          `UPDATE messages m SET version = $3, text = NULL, attachments = '[]', reaction_counts = '{}',
                   sender_id = NULL, client_id = NULL, deleted_at = COALESCE(deleted_at, now())
-            WHERE tenant_id = $1 AND id = $2`,
+            WHERE m.tenant_id = $1 AND m.id = $2 RETURNING ${MESSAGE_COLUMNS}`,
           [tenantId, id, version],
         );
-        await tx.query(`DELETE FROM reactions WHERE tenant_id = $1 AND message_id = $2`, [tenantId, id]);
+        tombstoned.push(row!);
       }
       const reactions = await tx.query<{ messageId: string; emoji: string }>(
         `DELETE FROM reactions WHERE tenant_id = $1 AND chat_id = $2 AND user_id = $3
          RETURNING message_id AS "messageId", emoji`,
         [tenantId, chatId, userId],
       );
+      const updated = new Map<string, MessageRow>();
       for (const { messageId, emoji } of reactions) {
         const version = await takeNextVersion(tx, tenantId, chatId);
-        await tx.query(
-          `UPDATE messages SET version = $3, ${decrementReaction('$4')} WHERE tenant_id = $1 AND id = $2`,
+        const [row] = await tx.query<MessageRow>(
+          `UPDATE messages m SET version = $3, ${decrementReaction('$4')} WHERE m.tenant_id = $1 AND m.id = $2
+           RETURNING ${MESSAGE_COLUMNS}`,
           [tenantId, messageId, version, emoji],
         );
+        updated.set(messageId, row!);
       }
+      return { tombstoned, updated: [...updated.values()] };
     });
   }
 

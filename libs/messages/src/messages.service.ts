@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ChatsService } from '@parley/chats';
+import { ChatEvents } from '@parley/fanout';
 import { uuid7, type TenantId } from '@parley/db';
-import type { Changes, List, Message, SendMessageBody } from '@parley/protocol';
+import type { Changes, List, Message, MessageEvent, SendMessageBody } from '@parley/protocol';
 import { pageLimit, type Actor } from '@parley/tenancy';
 import {
   ClientIdReusedError,
@@ -32,6 +33,7 @@ export class MessagesService {
   constructor(
     private readonly chats: ChatsService,
     private readonly messages: MessagesRepository,
+    private readonly events: ChatEvents,
   ) {}
 
   async send(actor: Actor, chatId: string, body: SendMessageBody): Promise<SentMessage> {
@@ -47,6 +49,9 @@ export class MessagesService {
       replyTo: body.replyTo ?? null,
     });
     if (outcome.kind === 'client_id_taken') throw new ClientIdReusedError(body.clientId);
+    if (outcome.kind === 'created') {
+      this.events.toChat(actor.tenantId, chatId, 'message:new', { message: toMessage(outcome.row) });
+    }
     const [message] = await this.view(actor, [outcome.row]);
     return { message: message!, created: outcome.kind === 'created' };
   }
@@ -56,16 +61,18 @@ export class MessagesService {
     await this.authorizeOwnOrModerated(actor, chatId, messageId, 'edit');
     const row = await this.messages.edit(actor.tenantId, chatId, messageId, text);
     if (!row) throw new MessageDeletedError(messageId);
+    this.events.toChat(actor.tenantId, chatId, 'message:updated', { message: toMessage(row) });
     return (await this.view(actor, [row]))[0]!;
   }
 
   /** Deleting twice answers the same tombstone. */
   async delete(actor: Actor, chatId: string, messageId: string): Promise<Message> {
     const current = await this.authorizeOwnOrModerated(actor, chatId, messageId, 'delete');
-    const row = current.deletedAt
-      ? current
-      : await this.messages.tombstone(actor.tenantId, chatId, messageId);
-    return toMessage(row ?? (await this.getRow(actor.tenantId, chatId, messageId)));
+    if (current.deletedAt) return toMessage(current);
+    const row = await this.messages.tombstone(actor.tenantId, chatId, messageId);
+    if (!row) return toMessage(await this.getRow(actor.tenantId, chatId, messageId));
+    this.events.toChat(actor.tenantId, chatId, 'message:deleted', { message: toMessage(row) });
+    return toMessage(row);
   }
 
   /** Reacting twice with the same emoji changes nothing and answers the message as it is. */
@@ -79,7 +86,11 @@ export class MessagesService {
       emoji,
       MAX_DISTINCT_REACTIONS,
     );
-    return this.afterReaction(actor, chatId, messageId, outcome);
+    return this.afterReaction(actor, chatId, messageId, outcome, {
+      userId: access.userId!,
+      emoji,
+      action: 'added',
+    });
   }
 
   async unreact(actor: Actor, chatId: string, messageId: string, emoji: string): Promise<Message> {
@@ -91,7 +102,11 @@ export class MessagesService {
       access.userId!,
       emoji,
     );
-    return this.afterReaction(actor, chatId, messageId, outcome);
+    return this.afterReaction(actor, chatId, messageId, outcome, {
+      userId: access.userId!,
+      emoji,
+      action: 'removed',
+    });
   }
 
   /**
@@ -139,7 +154,11 @@ export class MessagesService {
   /** Erasure: every message the user sent becomes an anonymous tombstone; their reactions go. */
   async eraseUser(tenantId: TenantId, userId: string): Promise<void> {
     for (const chatId of await this.messages.chatsTouchedBy(tenantId, userId)) {
-      await this.messages.eraseUserInChat(tenantId, chatId, userId);
+      const { tombstoned, updated } = await this.messages.eraseUserInChat(tenantId, chatId, userId);
+      for (const row of tombstoned)
+        this.events.toChat(tenantId, chatId, 'message:deleted', { message: toMessage(row) });
+      for (const row of updated)
+        this.events.toChat(tenantId, chatId, 'message:updated', { message: toMessage(row) });
     }
   }
 
@@ -167,8 +186,15 @@ export class MessagesService {
     chatId: string,
     messageId: string,
     outcome: ReactionOutcome,
+    reaction: NonNullable<MessageEvent['reaction']>,
   ): Promise<Message> {
-    if (outcome.kind === 'changed') return (await this.view(actor, [outcome.row]))[0]!;
+    if (outcome.kind === 'changed') {
+      this.events.toChat(actor.tenantId, chatId, 'message:updated', {
+        message: toMessage(outcome.row),
+        reaction,
+      });
+      return (await this.view(actor, [outcome.row]))[0]!;
+    }
     const row = await this.getRow(actor.tenantId, chatId, messageId);
     if (row.deletedAt) throw new MessageDeletedError(messageId);
     if (outcome.kind === 'refused') throw new TooManyReactionsError(MAX_DISTINCT_REACTIONS);

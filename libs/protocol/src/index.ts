@@ -4,3 +4,4 @@ export * from './tenants.js';
 export * from './users.js';
 export * from './messages.js';
 export * from './chats.js';
+export * from './events.js';

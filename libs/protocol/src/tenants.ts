@@ -30,6 +30,15 @@ export const TenantLimitsSchema = z.object({
     .max(1_000_000)
     .default(1_200)
     .describe('Requests per user per minute'),
+  presenceGroupSize: z
+    .number()
+    .int()
+    .min(2)
+    .max(10_000)
+    .default(100)
+    .describe(
+      'Presence changes are pushed to chats of at most this many members; larger ones ask GET /v1/presence',
+    ),
   tenantRequestsPerMinute: z
     .number()
     .int()

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ChatsService, MemberNotFoundError } from '@parley/chats';
 import type { List, Receipt } from '@parley/protocol';
-import type { Actor } from '@parley/tenancy';
+import { ActingUserRequiredError, type Actor } from '@parley/tenancy';
+import { DeliveredPointers } from './delivered-pointers.js';
+import { ReceiptBroadcaster } from './receipt-broadcaster.js';
 import { ReceiptsRepository } from './receipts.repository.js';
 
 /** Per-member delivered and read pointers: O(members), never a row per message. */
@@ -10,13 +12,25 @@ export class ReceiptsService {
   constructor(
     private readonly chats: ChatsService,
     private readonly receipts: ReceiptsRepository,
+    private readonly broadcaster: ReceiptBroadcaster,
+    private readonly delivered: DeliveredPointers,
   ) {}
 
   async markRead(actor: Actor, chatId: string, seq: number | undefined): Promise<Receipt> {
     const access = await this.chats.authorize(actor, chatId, 'post');
     const receipt = await this.receipts.markRead(actor.tenantId, chatId, access.userId!, seq ?? null);
     if (!receipt) throw new MemberNotFoundError(access.userId!);
+    this.broadcaster.publish(actor.tenantId, chatId, receipt);
     return receipt;
+  }
+
+  /**
+   * A device received messages up to `seq`. Written within half a second, with many others in one
+   * statement; a non-member's report moves nothing, so no membership lookup is spent on it.
+   */
+  markDelivered(actor: Actor, chatId: string, seq: number): void {
+    if (!actor.userId) throw new ActingUserRequiredError();
+    this.delivered.report(actor.tenantId, chatId, actor.userId, seq);
   }
 
   async list(

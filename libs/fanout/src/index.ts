@@ -1,0 +1,3 @@
+export * from './chat-events.js';
+export * from './fanout.module.js';
+export * from './rooms.js';

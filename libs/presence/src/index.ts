@@ -1,0 +1,3 @@
+export * from './presence.module.js';
+export * from './presence.service.js';
+export * from './presence-store.js';

@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ValidQuery } from '@parley/http';
+import { PresenceQuerySchema, type List, type Presence } from '@parley/protocol';
+import { CurrentActor, type Actor } from '@parley/tenancy';
+import { PresenceService } from './presence.service.js';
+
+@Controller('v1/presence')
+export class PresenceController {
+  constructor(private readonly presence: PresenceService) {}
+
+  /** Online state and last-seen time of up to 100 users; unknown users are left out. */
+  @Get()
+  list(
+    @CurrentActor() actor: Actor,
+    @ValidQuery(PresenceQuerySchema) query: { userIds: string[] },
+  ): Promise<List<Presence>> {
+    return this.presence.list(actor, query.userIds);
+  }
+}

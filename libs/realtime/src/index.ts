@@ -1,0 +1,2 @@
+export * from './realtime.module.js';
+export * from './socket-io.adapter.js';

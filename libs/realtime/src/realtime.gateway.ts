@@ -1,0 +1,219 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { ChatNotFoundError, ChatsService } from '@parley/chats';
+import { parseInput } from '@parley/errors';
+import { ChatEvents, chatRoom, userRoom } from '@parley/fanout';
+import { describeError } from '@parley/http';
+import { MessagesService } from '@parley/messages';
+import { PresenceService } from '@parley/presence';
+import {
+  CLIENT_EVENTS,
+  HandshakeAuthSchema,
+  REALTIME_NAMESPACE,
+  type Ack,
+  type ClientEventName,
+  type ClientEventResult,
+  type HandshakeErrorData,
+} from '@parley/protocol';
+import { RateLimitService } from '@parley/rate-limit';
+import { ReceiptsService } from '@parley/receipts';
+import { ActingUserRequiredError, AuthService, type Actor } from '@parley/tenancy';
+import type { z } from 'zod';
+import { TokenBucket } from './token-bucket.js';
+import { TypingRelay } from './typing-relay.js';
+
+type Input<E extends ClientEventName> = z.output<(typeof CLIENT_EVENTS)[E]['input']>;
+type Handler<E extends ClientEventName> = (
+  actor: Actor,
+  input: Input<E>,
+  socket: Socket,
+) => Promise<ClientEventResult<E>> | ClientEventResult<E>;
+
+interface SocketState {
+  actor: Actor;
+  bucket: TokenBucket;
+}
+
+/** Per connection, on top of the per-user send rate: enough for typing, receipts and sends at speed. */
+const EVENTS_PER_SECOND = 50;
+const EVENT_BURST = 100;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * The `/v1` socket namespace: a thin transport over the same services as REST. Every inbound event is
+ * validated with its protocol schema and answered through its ack; a bad one gets an error ack and the
+ * connection lives on.
+ */
+@WebSocketGateway({
+  namespace: REALTIME_NAMESPACE,
+  // Websocket only: no long-polling, so API nodes behind a load balancer need no sticky sessions.
+  transports: ['websocket'],
+  pingInterval: 10_000,
+  pingTimeout: 10_000,
+  maxHttpBufferSize: 1_000_000,
+  serveClient: false,
+})
+export class RealtimeGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
+  private readonly logger = new Logger('Realtime');
+  private namespace: Namespace | null = null;
+  private draining = false;
+  private inFlight = 0;
+
+  private readonly handlers: { [E in ClientEventName]: Handler<E> } = {
+    'message:send': async (actor, { chatId, ...body }) => {
+      await this.limits.checkSend(actor);
+      return (await this.messages.send(actor, chatId, body)).message;
+    },
+    'message:edit': (actor, { chatId, messageId, text }) =>
+      this.messages.edit(actor, chatId, messageId, text),
+    'message:delete': (actor, { chatId, messageId }) => this.messages.delete(actor, chatId, messageId),
+    'reaction:add': (actor, { chatId, messageId, emoji }) =>
+      this.messages.react(actor, chatId, messageId, emoji),
+    'reaction:remove': (actor, { chatId, messageId, emoji }) =>
+      this.messages.unreact(actor, chatId, messageId, emoji),
+    typing: (actor, { chatId, isTyping }, socket) => {
+      this.requireRoom(actor, chatId, socket);
+      this.typing.update(actor.tenantId, chatId, actor.userId!, socket.id, isTyping);
+      return null;
+    },
+    read: (actor, { chatId, seq }) => this.receipts.markRead(actor, chatId, seq),
+    delivered: (actor, { chatId, seq }, socket) => {
+      this.requireRoom(actor, chatId, socket);
+      this.receipts.markDelivered(actor, chatId, seq);
+      return null;
+    },
+  };
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly chats: ChatsService,
+    private readonly messages: MessagesService,
+    private readonly receipts: ReceiptsService,
+    private readonly presence: PresenceService,
+    private readonly typing: TypingRelay,
+    private readonly limits: RateLimitService,
+    private readonly events: ChatEvents,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    this.namespace = namespace;
+    this.events.attach(namespace);
+    namespace.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (error: unknown) => next(handshakeError(error)),
+      );
+    });
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const { actor } = state(socket);
+    for (const event of Object.keys(this.handlers) as ClientEventName[]) {
+      socket.on(event, (payload: unknown, ack: unknown) => void this.dispatch(socket, event, payload, ack));
+    }
+    const chatIds = await this.chats.chatIdsOf(actor.tenantId, actor.userId!);
+    await socket.join([
+      userRoom(actor.tenantId, actor.userId!),
+      ...chatIds.map((id) => chatRoom(actor.tenantId, id)),
+    ]);
+    await this.presence
+      .connected(actor, socket.id)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'presence'));
+  }
+
+  async handleDisconnect(socket: Socket): Promise<void> {
+    const socketState = socket.data as Partial<SocketState>;
+    if (!socketState.actor) return;
+    this.typing.forget(socket.id);
+    await this.presence.disconnected(socketState.actor, socket.id).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'presence');
+    });
+  }
+
+  /**
+   * Graceful stop: refuse new connections and events, let in-flight ones finish, then close this
+   * node's sockets so their clients reconnect to another node.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.draining = true;
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.namespace?.local.disconnectSockets(true);
+  }
+
+  private async authenticate(socket: Socket): Promise<void> {
+    if (this.draining)
+      throw Object.assign(new Error('This node is shutting down'), { code: 'unavailable' as const });
+    const auth = parseInput(HandshakeAuthSchema, socket.handshake.auth ?? {}, 'auth');
+    const origin = socket.handshake.headers.origin;
+    const caller = await this.auth.authenticate(
+      { bearer: auth.token, apiKey: auth.apiKey, onBehalfOf: auth.onBehalfOf, origin },
+      'tenant',
+    );
+    if (caller.kind !== 'tenant' || !caller.actor.userId) throw new ActingUserRequiredError();
+    const socketState: SocketState = {
+      actor: caller.actor,
+      bucket: new TokenBucket(EVENT_BURST, EVENTS_PER_SECOND),
+    };
+    Object.assign(socket.data as object, socketState);
+  }
+
+  private async dispatch<E extends ClientEventName>(
+    socket: Socket,
+    event: E,
+    payload: unknown,
+    ack: unknown,
+  ): Promise<void> {
+    const reply =
+      typeof ack === 'function' ? (ack as (answer: Ack<ClientEventResult<E>>) => void) : () => undefined;
+    const { actor, bucket } = state(socket);
+    if (this.draining)
+      return reply(failure('unavailable', 'This node is shutting down; retry after reconnecting'));
+    if (!bucket.take()) return reply(failure('rate_limited', 'Too many events on this connection'));
+    this.inFlight += 1;
+    try {
+      const input = parseInput(CLIENT_EVENTS[event].input, payload, 'payload') as Input<E>;
+      reply({ ok: true, data: await this.handlers[event](actor, input, socket) });
+    } catch (error) {
+      const described = describeError(error);
+      if (described.errorId)
+        this.logger.error({ err: error, errorId: described.errorId, event }, 'socket event failed');
+      reply(failure(described.code, described.detail));
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  /** A socket is in a chat's room exactly while its user is a member. */
+  private requireRoom(actor: Actor, chatId: string, socket: Socket): void {
+    if (!socket.rooms.has(chatRoom(actor.tenantId, chatId))) throw new ChatNotFoundError(chatId);
+  }
+}
+
+function state(socket: Socket): SocketState {
+  return socket.data as SocketState;
+}
+
+function failure(
+  code: HandshakeErrorData['code'],
+  message: string,
+): { ok: false; error: { code: HandshakeErrorData['code']; message: string } } {
+  return { ok: false, error: { code, message } };
+}
+
+/** A failed handshake reaches the client as `connect_error` with `data.code`. */
+function handshakeError(error: unknown): Error & { data: HandshakeErrorData } {
+  const explicit = (error as { code?: string }).code === 'unavailable';
+  const described = explicit
+    ? { code: 'unavailable' as const, detail: (error as Error).message }
+    : describeError(error);
+  return Object.assign(new Error(described.detail), { data: { code: described.code } });
+}
