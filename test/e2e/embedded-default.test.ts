@@ -1,60 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, spawnApi, type ApiProcess } from '../support/api-process.js';
 import { request } from '../support/http.js';
 
 /**
- * `npm start` with nothing configured: the built server (`npm test` builds first) on an embedded
- * Postgres whose data lives in the data dir and survives a restart.
+ * `npm start` with nothing configured: the built server on an embedded Postgres whose data lives in
+ * the data dir and survives a restart.
  */
 describe('the embedded default', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-embedded-'));
   // Postgres runs as the OS user `postgres` when the tests run as root; it must reach the data dir.
   chmodSync(dataDir, 0o755);
-  let child: ChildProcess | undefined;
+  let api: ApiProcess | undefined;
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await exited(child);
-    }
+    await api?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function start(port: number): Promise<{ publishableKey: string; secretKey: string }> {
-    child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: String(port),
-        PARLEY_DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!/secret key\s+sk_/.test(output)) {
-      if (child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    api = await spawnApi(
+      { PORT: String(port), PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      /secret key\s+sk_/,
+    );
+    const output = api.output();
     return {
       publishableKey: /publishable key\s+(pk_\S+)/.exec(output)![1]!,
       secretKey: /secret key\s+(sk_\S+)/.exec(output)![1]!,
     };
   }
 
-  async function stop(): Promise<number | null> {
-    child!.kill('SIGTERM');
-    return exited(child!);
-  }
-
+  const stop = (): Promise<number | null> => api!.stop();
   it('starts on an empty data dir, prints demo keys, and keeps data across a restart', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -103,19 +81,3 @@ describe('the embedded default', () => {
     expect(await stop()).toBe(0);
   }, 120_000);
 });
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

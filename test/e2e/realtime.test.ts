@@ -11,8 +11,12 @@ describe('realtime gateway', () => {
   const open: ClientSocket[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { PARLEY_RATE_LIMITS: 'off' } });
-    tenant = await createTenant(app, { allowedOrigins: ['https://app.test'] });
+    app = await startTestApp();
+    tenant = await createTenant(app, {
+      allowedOrigins: ['https://app.test'],
+      limits: { messagesPerSecond: 1_000 },
+    });
+
     server = tenant.server();
   });
   afterEach(() => {

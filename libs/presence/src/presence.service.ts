@@ -10,7 +10,7 @@ import type { Connection, PresenceStore, UserRef } from './presence-store.js';
 export const PRESENCE_STORE = Symbol('parley.presence-store');
 
 /** A connection not heard from for this long counts as gone: how fast a dead node's users go offline. */
-export const CONNECTION_TTL_MS = 20_000;
+export const CONNECTION_TTL_MS = 15_000;
 const REFRESH_EVERY_MS = 5_000;
 const SWEEP_EVERY_MS = 5_000;
 /** A user who reconnects within this is not announced offline at all. */

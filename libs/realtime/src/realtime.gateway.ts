@@ -1,4 +1,4 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   WebSocketGateway,
   type OnGatewayConnection,
@@ -7,6 +7,8 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { ChatNotFoundError, ChatsService } from '@parley/chats';
+import { CONFIG, type Config } from '@parley/config';
+
 import { parseInput } from '@parley/errors';
 import { ChatEvents, chatRoom, userRoom } from '@parley/fanout';
 import { describeError } from '@parley/http';
@@ -93,6 +95,7 @@ export class RealtimeGateway
   };
 
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     private readonly auth: AuthService,
     private readonly chats: ChatsService,
     private readonly messages: MessagesService,
@@ -177,7 +180,9 @@ export class RealtimeGateway
     const { actor, bucket } = state(socket);
     if (this.draining)
       return reply(failure('unavailable', 'This node is shutting down; retry after reconnecting'));
-    if (!bucket.take()) return reply(failure('rate_limited', 'Too many events on this connection'));
+    if (this.config.rateLimits && !bucket.take()) {
+      return reply(failure('rate_limited', 'Too many events on this connection'));
+    }
     this.inFlight += 1;
     try {
       const input = parseInput(CLIENT_EVENTS[event].input, payload, 'payload') as Input<E>;

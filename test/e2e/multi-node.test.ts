@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '@parley/protocol';
+import { spawnApi, type ApiProcess } from '../support/api-process.js';
+import { REDIS_URL, TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from '../support/environment.js';
+import { request } from '../support/http.js';
+import { collect, connectSocket, emitAck, eventually, type ClientSocket } from '../support/socket.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/** Two API processes on one Postgres and one Redis, as a scaled-out install runs. */
+describe('several API nodes', () => {
+  let database: TestDatabase;
+  let node1: ApiProcess;
+  let node2: ApiProcess;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      PARLEY_MASTER_KEY: TEST_MASTER_KEY,
+      PARLEY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      PARLEY_RATE_LIMITS: 'off',
+    };
+    [node1, node2] = await Promise.all([spawnApi(env), spawnApi(env)]);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await Promise.all([node1?.stop('SIGKILL'), node2?.stop('SIGKILL')]);
+    await database?.drop();
+  });
+
+  it('lets users on different nodes chat, type, read, see each other online, and notices a dead node', async () => {
+    const created = await request(node1.baseUrl, 'POST', '/v1/tenants', {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      body: { name: 'Cluster' },
+    });
+    const { publishableKey, secretKey } = created.body;
+    const sk = { authorization: `Bearer ${secretKey}` };
+    for (const id of ['north', 'south'])
+      await request(node1.baseUrl, 'PUT', `/v1/users/${id}`, { headers: sk, body: {} });
+    const chat = await request(node2.baseUrl, 'POST', '/v1/chats', {
+      headers: sk,
+      body: { kind: 'direct', members: ['north', 'south'] },
+    });
+    const chatId = chat.body.id as string;
+    const token = async (userId: string) =>
+      (await request(node1.baseUrl, 'POST', `/v1/users/${userId}/tokens`, { headers: sk, body: {} })).body
+        .token as string;
+
+    const north = await connectSocket(node1.baseUrl, { apiKey: publishableKey, token: await token('north') });
+    sockets.push(north);
+    const northPresence = collect(north, 'presence');
+    const northTyping = collect(north, 'typing');
+    const northReceipts = collect(north, 'receipt');
+    const south = await connectSocket(node2.baseUrl, { apiKey: publishableKey, token: await token('south') });
+    sockets.push(south);
+    const southNews = collect(south, 'message:new');
+
+    await eventually(() => expect(northPresence.at(-1)).toMatchObject({ userId: 'south', online: true }));
+    const presence = await request(node1.baseUrl, 'GET', '/v1/presence?userIds=north,south', { headers: sk });
+    expect(presence.body.data.map((p: { online: boolean }) => p.online)).toEqual([true, true]);
+
+    const sent = await emitAck(north, 'message:send', { chatId, clientId: 'n1', text: 'across nodes' });
+    expect(sent.ok).toBe(true);
+    await eventually(() =>
+      expect(southNews.map((e) => e.message)).toEqual([(sent as { data: Message }).data]),
+    );
+
+    await emitAck(south, 'typing', { chatId, isTyping: true });
+    await eventually(() => expect(northTyping).toEqual([{ chatId, userId: 'south', isTyping: true }]));
+    const seq = (sent as { data: Message }).data.seq;
+    expect(await emitAck(south, 'read', { chatId, seq })).toMatchObject({ ok: true, data: { readSeq: seq } });
+    await eventually(() =>
+      expect(northReceipts.at(-1)).toMatchObject({ chatId, userId: 'south', readSeq: seq }),
+    );
+
+    // A REST send on node 2 reaches north on node 1.
+    await request(node2.baseUrl, 'POST', `/v1/chats/${chatId}/messages`, {
+      headers: { ...sk, 'x-on-behalf-of': 'south' },
+      body: { clientId: 's1', text: 'back at you' },
+    });
+    const northNews = collect(north, 'message:new');
+    await request(node2.baseUrl, 'POST', `/v1/chats/${chatId}/messages`, {
+      headers: { ...sk, 'x-on-behalf-of': 'south' },
+      body: { clientId: 's2', text: 'and again' },
+    });
+    await eventually(() => expect(northNews.map((e) => e.message.text)).toEqual(['and again']));
+
+    // Node 2 dies without any chance to clean up: its user goes offline within 30 s.
+    const killedAt = Date.now();
+    await node2.stop('SIGKILL');
+    await eventually(
+      () => expect(northPresence.at(-1)).toMatchObject({ userId: 'south', online: false }),
+      30_000,
+    );
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    const after = await request(node1.baseUrl, 'GET', '/v1/presence?userIds=south', { headers: sk });
+    expect(after.body.data[0]).toMatchObject({ online: false, lastSeenAt: expect.any(String) });
+  }, 90_000);
+});
