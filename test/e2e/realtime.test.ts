@@ -124,6 +124,19 @@ describe('realtime gateway', () => {
       expect(received).toHaveLength(1);
     });
 
+    it('stores a connection’s sends in the order it made them, even without waiting for acks', async () => {
+      const chatId = await group('burst', ['zed']);
+      const zed = await connectAs('zed');
+      const acks = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          emitAck(zed, 'message:send', { chatId, clientId: `burst-${i}`, text: `${i}` }),
+        ),
+      );
+      const seqs = acks.map((ack) => (ack as { data: Message }).data.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(50);
+    });
+
     it('delivers REST sends, edits, reactions and deletes live', async () => {
       const chatId = await group('mixed', ['cat', 'dan']);
       const dan = await connectAs('dan');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Rollback, type Queryable, type TenantId } from '@parley/db';
+import { Batcher, Database, Rollback, type Queryable, type TenantId } from '@parley/db';
 import type { MemberRole } from '@parley/protocol';
 import type { ChatAccessRow } from './chat-access.js';
 
@@ -29,6 +29,12 @@ export interface ChatListRow extends ChatRow {
   activityKey: string;
 }
 
+interface AccessKey {
+  tenantId: TenantId;
+  chatId: string;
+  userId: string | null;
+}
+
 export interface ActivityCursor {
   activityKey: string;
   id: string;
@@ -45,15 +51,33 @@ const MEMBERSHIP_JSON = `CASE WHEN m.user_id IS NULL THEN NULL ELSE json_build_o
 export class ChatsRepository {
   constructor(private readonly db: Database) {}
 
-  /** The chat's kind and the acting user's role in it, in one lookup; null when the chat does not exist. */
-  async accessRow(tenantId: TenantId, chatId: string, userId: string | null): Promise<ChatAccessRow | null> {
-    const [row] = await this.db.query<ChatAccessRow>(
-      `SELECT c.kind, m.role FROM chats c
-         LEFT JOIN chat_members m ON m.tenant_id = c.tenant_id AND m.chat_id = c.id AND m.user_id = $3
-        WHERE c.tenant_id = $1 AND c.id = $2`,
-      [tenantId, chatId, userId],
+  /**
+   * The chat's kind and the acting user's role in it; null when the chat does not exist. Every
+   * chat-scoped call asks this first, so concurrent lookups share one query (each matched on its own
+   * tenant id).
+   */
+  accessRow(tenantId: TenantId, chatId: string, userId: string | null): Promise<ChatAccessRow | null> {
+    return this.accessLookups.submit({ tenantId, chatId, userId });
+  }
+
+  private readonly accessLookups = new Batcher<AccessKey, ChatAccessRow | null>(
+    (keys) => this.accessRows(keys),
+    {
+      maxBatch: 500,
+      maxConcurrent: 4,
+    },
+  );
+
+  private async accessRows(keys: AccessKey[]): Promise<(ChatAccessRow | null)[]> {
+    const rows = await this.db.query<ChatAccessRow & { i: number }>(
+      `SELECT x.i::int AS i, c.kind, m.role
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS x(tenant_id, chat_id, user_id, i)
+         JOIN chats c ON c.tenant_id = x.tenant_id AND c.id = x.chat_id
+         LEFT JOIN chat_members m ON m.tenant_id = x.tenant_id AND m.chat_id = x.chat_id AND m.user_id = x.user_id`,
+      [keys.map((k) => k.tenantId), keys.map((k) => k.chatId), keys.map((k) => k.userId)],
     );
-    return row ?? null;
+    const found = new Map(rows.map(({ i, kind, role }) => [i, { kind, role }]));
+    return keys.map((_, i) => found.get(i + 1) ?? null);
   }
 
   async get(tenantId: TenantId, chatId: string): Promise<ChatRow | null> {

@@ -7,3 +7,4 @@ export * from './db.module.js';
 export * from './embedded-postgres.js';
 export * from './data-dir-lock.js';
 export * from './database.js';
+export * from './batcher.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChatsModule } from '@parley/chats';
+import { MessageWriter } from './message-writer.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
@@ -7,7 +8,7 @@ import { MessagesService } from './messages.service.js';
 @Module({
   imports: [ChatsModule],
   controllers: [MessagesController],
-  providers: [MessagesRepository, MessagesService],
+  providers: [MessagesRepository, MessageWriter, MessagesService],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -1,19 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Database, isUniqueViolation, Rollback, type Queryable, type TenantId } from '@parley/db';
+import { Database, Rollback, type Queryable, type TenantId } from '@parley/db';
 import { MESSAGE_COLUMNS, type MessageRow } from './message-row.js';
-
-export interface MessageDraft {
-  id: string;
-  clientId: string;
-  text: string;
-  replyTo: string | null;
-}
-
-export type SendOutcome =
-  | { kind: 'created'; row: MessageRow }
-  | { kind: 'replayed'; row: MessageRow }
-  /** The clientId was used by this sender in another chat. */
-  | { kind: 'client_id_taken' };
 
 export type ReactionOutcome =
   { kind: 'changed'; row: MessageRow } | { kind: 'unchanged' } | { kind: 'refused' };
@@ -40,55 +27,6 @@ async function takeNextVersion(tx: Queryable, tenantId: TenantId, chatId: string
 @Injectable()
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
-
-  /**
-   * Stores a new message, or returns the one this sender already sent with this clientId. One statement:
-   * the counter bump, the insert and the idempotency lookup commit or fail together.
-   */
-  async send(
-    tenantId: TenantId,
-    chatId: string,
-    senderId: string,
-    draft: MessageDraft,
-  ): Promise<SendOutcome> {
-    const sql = `
-      WITH existing AS (
-        SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.sender_id = $3 AND m.client_id = $4
-      ), bump AS (
-        UPDATE chats SET version = version + 1, last_seq = version + 1, last_message_at = now(), last_activity_at = now()
-         WHERE tenant_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM existing)
-        RETURNING version
-      ), inserted AS (
-        INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, reply_to)
-        SELECT $1, $5, $2, bump.version, bump.version, $3, $4, 'text', $6, $7 FROM bump
-        RETURNING ${MESSAGE_COLUMNS}
-      )
-      SELECT true AS created, * FROM inserted UNION ALL SELECT false AS created, * FROM existing`;
-    const params = [tenantId, chatId, senderId, draft.clientId, draft.id, draft.text, draft.replyTo];
-    let rows: (MessageRow & { created: boolean })[];
-    try {
-      rows = await this.db.query(sql, params);
-    } catch (error) {
-      // A concurrent retry of the same clientId committed first: answer with its message.
-      if (!isUniqueViolation(error, 'messages_client_id_uq')) throw error;
-      rows = (await this.findByClientId(tenantId, senderId, draft.clientId)).map((row) => ({
-        ...row,
-        created: false,
-      }));
-    }
-    const [first] = rows;
-    if (!first) throw new Error(`Chat ${chatId} vanished while sending`);
-    const { created, ...row } = first;
-    if (row.chatId !== chatId) return { kind: 'client_id_taken' };
-    return { kind: created ? 'created' : 'replayed', row };
-  }
-
-  async findByClientId(tenantId: TenantId, senderId: string, clientId: string): Promise<MessageRow[]> {
-    return this.db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
-      [tenantId, senderId, clientId],
-    );
-  }
 
   async get(tenantId: TenantId, chatId: string, messageId: string): Promise<MessageRow | null> {
     const [row] = await this.db.query<MessageRow>(

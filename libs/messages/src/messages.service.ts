@@ -14,6 +14,7 @@ import {
   TooManyReactionsError,
 } from './messages.errors.js';
 import { toMessage, type MessageRow } from './message-row.js';
+import { MessageWriter } from './message-writer.js';
 import { MessagesRepository, type ReactionOutcome } from './messages.repository.js';
 
 const DEFAULT_HISTORY_PAGE = 50;
@@ -33,6 +34,7 @@ export class MessagesService {
   constructor(
     private readonly chats: ChatsService,
     private readonly messages: MessagesRepository,
+    private readonly writer: MessageWriter,
     private readonly events: ChatEvents,
   ) {}
 
@@ -42,7 +44,7 @@ export class MessagesService {
     if (body.replyTo && !(await this.messages.get(actor.tenantId, chatId, body.replyTo))) {
       throw new ReplyTargetNotFoundError(body.replyTo);
     }
-    const outcome = await this.messages.send(actor.tenantId, chatId, access.userId!, {
+    const outcome = await this.writer.send(actor.tenantId, chatId, access.userId!, {
       id: uuid7(),
       clientId: body.clientId,
       text: body.text,

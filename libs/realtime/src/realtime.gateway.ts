@@ -40,6 +40,8 @@ type Handler<E extends ClientEventName> = (
 interface SocketState {
   actor: Actor;
   bucket: TokenBucket;
+  /** The connection's message changes, run one after another in the order they arrived. */
+  changes: Promise<unknown>;
 }
 
 /** Per connection, on top of the per-user send rate: enough for typing, receipts and sends at speed. */
@@ -70,17 +72,19 @@ export class RealtimeGateway
   private inFlight = 0;
 
   private readonly handlers: { [E in ClientEventName]: Handler<E> } = {
-    'message:send': async (actor, { chatId, ...body }) => {
-      await this.limits.checkSend(actor);
-      return (await this.messages.send(actor, chatId, body)).message;
-    },
-    'message:edit': (actor, { chatId, messageId, text }) =>
-      this.messages.edit(actor, chatId, messageId, text),
-    'message:delete': (actor, { chatId, messageId }) => this.messages.delete(actor, chatId, messageId),
-    'reaction:add': (actor, { chatId, messageId, emoji }) =>
-      this.messages.react(actor, chatId, messageId, emoji),
-    'reaction:remove': (actor, { chatId, messageId, emoji }) =>
-      this.messages.unreact(actor, chatId, messageId, emoji),
+    'message:send': (actor, { chatId, ...body }, socket) =>
+      inOrder(socket, async () => {
+        await this.limits.checkSend(actor);
+        return (await this.messages.send(actor, chatId, body)).message;
+      }),
+    'message:edit': (actor, { chatId, messageId, text }, socket) =>
+      inOrder(socket, () => this.messages.edit(actor, chatId, messageId, text)),
+    'message:delete': (actor, { chatId, messageId }, socket) =>
+      inOrder(socket, () => this.messages.delete(actor, chatId, messageId)),
+    'reaction:add': (actor, { chatId, messageId, emoji }, socket) =>
+      inOrder(socket, () => this.messages.react(actor, chatId, messageId, emoji)),
+    'reaction:remove': (actor, { chatId, messageId, emoji }, socket) =>
+      inOrder(socket, () => this.messages.unreact(actor, chatId, messageId, emoji)),
     typing: (actor, { chatId, isTyping }, socket) => {
       this.requireRoom(actor, chatId, socket);
       this.typing.update(actor.tenantId, chatId, actor.userId!, socket.id, isTyping);
@@ -165,6 +169,7 @@ export class RealtimeGateway
     const socketState: SocketState = {
       actor: caller.actor,
       bucket: new TokenBucket(EVENT_BURST, EVENTS_PER_SECOND),
+      changes: Promise.resolve(),
     };
     Object.assign(socket.data as object, socketState);
   }
@@ -205,6 +210,17 @@ export class RealtimeGateway
 
 function state(socket: Socket): SocketState {
   return socket.data as SocketState;
+}
+
+/**
+ * Message changes from one connection take effect in the order they were sent: a client that sends
+ * without waiting for acks still gets its messages stored, and numbered, in its own order.
+ */
+function inOrder<T>(socket: Socket, work: () => Promise<T>): Promise<T> {
+  const socketState = state(socket);
+  const run = socketState.changes.then(work, work);
+  socketState.changes = run.catch(() => undefined);
+  return run;
 }
 
 function failure(
