@@ -3,7 +3,14 @@ import type { TenantId } from '@parley/db';
 import type { ServerEventName, ServerEventPayload } from '@parley/protocol';
 import { chatRoom, userRoom } from './rooms.js';
 
+/** One event in a chat, as observers receive it. */
+export type ChatEvent = {
+  [E in ServerEventName]: { tenantId: TenantId; chatId: string; event: E; payload: ServerEventPayload<E> };
+}[ServerEventName];
+export type ChatEventObserver = (event: ChatEvent) => void;
+
 /** The part of a socket.io namespace (or a Redis emitter) that fan-out needs. */
+
 export interface RoomEmitter {
   to(room: string | string[]): RoomBroadcast;
   in(room: string | string[]): RoomBroadcast;
@@ -25,10 +32,20 @@ export interface RoomBroadcast {
 export class ChatEvents {
   private readonly logger = new Logger('ChatEvents');
   private emitter: RoomEmitter | null = null;
+  private readonly observers = new Set<ChatEventObserver>();
 
   /** The realtime gateway attaches its namespace when it starts. */
   attach(emitter: RoomEmitter): void {
     this.emitter = emitter;
+  }
+
+  /**
+   * In-process subscribers to every chat event (after its transaction committed): the slow work
+   * (push, webhooks, search indexing) hangs off here instead of inside the services that cause it.
+   */
+  observe(observer: ChatEventObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   toChat<E extends ServerEventName>(
@@ -38,6 +55,13 @@ export class ChatEvents {
     payload: ServerEventPayload<E>,
     options: { exceptUser?: string } = {},
   ): void {
+    for (const observer of this.observers) {
+      try {
+        observer({ tenantId, chatId, event, payload } as ChatEvent);
+      } catch (error) {
+        this.logger.error({ err: error, event }, 'chat event observer failed');
+      }
+    }
     const target = this.target()?.to(chatRoom(tenantId, chatId));
     if (!target) return;
     (options.exceptUser ? target.except(userRoom(tenantId, options.exceptUser)) : target).emit(
