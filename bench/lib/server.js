@@ -1,0 +1,239 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+/** Where the benchmarks find Postgres and Redis; the same defaults as the tests. */
+export const ADMIN_DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** `BENCH_REDIS_URL=off` runs the API without Redis (in-memory socket adapter and rate counters). */
+const REDIS_SETTING = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = REDIS_SETTING === 'off' ? '' : REDIS_SETTING;
+
+const MAIN = fileURLToPath(new URL('../../dist/apps/api/src/main.js', import.meta.url));
+const POOL_SIZE = process.env.BENCH_POOL_SIZE ?? '20';
+/** Extra node flags for the API, e.g. `BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+const NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Cleanups of whatever is running now, so that Ctrl-C still stops the API and drops its database. */
+const running = new Set();
+export async function cleanupAll() {
+  await Promise.allSettled([...running].map((stop) => stop()));
+}
+
+async function withAdmin(work) {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime + stime of a process in seconds, or null when it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU seconds of the whole machine (every core, every process), from /proc/stat. */
+function machineBusySeconds() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4];
+    return (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+function rssMB(pid) {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The API as a child process (`node dist/apps/api/src/main.js`) on a fresh database and a free loopback
+ * port, so that the load generator does not share its event loop. `stop()` ends it and drops the database.
+ */
+export async function startServer() {
+  const dbName = `parley_bench_${randomBytes(6).toString('hex')}`;
+  await withAdmin((client) => client.query(`CREATE DATABASE ${dbName}`));
+  const databaseUrl = Object.assign(new URL(ADMIN_DATABASE_URL), { pathname: `/${dbName}` }).toString();
+  const adminToken = `bench-operator-${randomBytes(16).toString('hex')}`;
+  const port = await freePort();
+  const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: POOL_SIZE,
+      REDIS_URL,
+      PARLEY_MASTER_KEY: randomBytes(32).toString('hex'),
+      PARLEY_ADMIN_TOKEN: adminToken,
+      PARLEY_RATE_LIMITS: 'off',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exit = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    }),
+  );
+
+  // Every caller of stop() (the scenario, a signal) waits for the same end: the database dropped.
+  let stopping = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exit;
+        clearTimeout(timer);
+      }
+      await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      running.delete(stop);
+    })());
+  running.add(stop);
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(
+      baseUrl,
+      () => exited,
+      () => output,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    baseUrl,
+    pid: child.pid,
+    dbName,
+    databaseUrl,
+    adminToken,
+    redis: REDIS_URL !== '',
+    poolSize: Number(POOL_SIZE),
+    /** Starts measuring the API's and its Postgres backends' CPU, and the API's peak RSS. */
+    monitor: () => startMonitor(child.pid, dbName, () => exited && { ...exited, output: output.slice(-500) }),
+    stop,
+  };
+}
+
+async function waitUntilReady(baseUrl, exited, output) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited()) throw new Error(`the API exited during boot (${JSON.stringify(exited())}): ${output()}`);
+    try {
+      const res = await fetch(`${baseUrl}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the API was not ready after 60 s: ${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function backendPids(dbName) {
+  const { rows } = await withAdmin((client) =>
+    client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]),
+  );
+  return rows.map((row) => row.pid);
+}
+
+async function backendCpu(dbName) {
+  const usage = new Map();
+  for (const pid of await backendPids(dbName)) {
+    const seconds = cpuSeconds(pid);
+    if (seconds !== null) usage.set(pid, seconds);
+  }
+  return usage;
+}
+
+/**
+ * CPU is in percent of one core over the window (2 cores = up to 200). Postgres CPU sums the backends
+ * connected to this benchmark's database; backends that appear during the window count from zero.
+ * `machine` is every process together (Redis, the WAL writer, the kernel, anything else running).
+ */
+async function startMonitor(pid, dbName, exitStatus) {
+  const startedAt = performance.now();
+  const serverStart = cpuSeconds(pid);
+  const clientStart = process.cpuUsage();
+  const machineStart = machineBusySeconds();
+  const dbStart = await backendCpu(dbName);
+  let peakRss = rssMB(pid) ?? 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMB(pid) ?? 0);
+  }, 250);
+  return {
+    async finish() {
+      clearInterval(sampler);
+      const seconds = (performance.now() - startedAt) / 1000;
+      const rss = rssMB(pid);
+      peakRss = Math.max(peakRss, rss ?? 0);
+      const dbEnd = await backendCpu(dbName);
+      let dbSeconds = 0;
+      for (const [backend, end] of dbEnd) dbSeconds += end - (dbStart.get(backend) ?? 0);
+      const client = process.cpuUsage(clientStart);
+      const pct = (used) => Math.round((used / seconds) * 1000) / 10;
+      // An API that died mid-run leaves its exit status and last output in the result.
+      const died = exitStatus();
+      return {
+        ...(died ? { serverExited: died } : {}),
+        server: {
+          cpuPct: pct((cpuSeconds(pid) ?? serverStart) - serverStart),
+          rssMB: rss === null ? null : Math.round(rss),
+          peakRssMB: Math.round(peakRss),
+        },
+        postgres: { cpuPct: pct(dbSeconds), backends: dbEnd.size },
+        loadGenerator: { cpuPct: pct((client.user + client.system) / 1e6) },
+        machine: { cpuPct: pct(machineBusySeconds() - machineStart), cores: os.availableParallelism() },
+      };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm run bench` runs every scenario; `node bench/run.js <scenario>…` runs only those named.
+ * One JSON line per measurement goes to stdout; progress goes to stderr. See bench/README.md.
+ */
+import { describeEnvironment } from './lib/environment.js';
+import { abortLoad } from './lib/load.js';
+import { cleanupAll } from './lib/server.js';
+import { historyScenario } from './scenarios/history.js';
+import { sendScenario } from './scenarios/send.js';
+
+const SCENARIOS = {
+  'send-one-chat': () => sendScenario({ name: 'send-one-chat', chats: 1 }),
+  'send-1000-chats': () => sendScenario({ name: 'send-1000-chats', chats: 1_000 }),
+  history: () => historyScenario({ name: 'history' }),
+};
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const emit = (result) => process.stdout.write(JSON.stringify(result) + '\n');
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    log(`${signal}: stopping the API and dropping its database`);
+    abortLoad();
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in SCENARIOS));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `Unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
+let failed = false;
+const started = performance.now();
+emit(await describeEnvironment());
+for (const name of wanted.length > 0 ? wanted : Object.keys(SCENARIOS)) {
+  if (interrupted) break;
+  log(`${name}…`);
+  const scenarioStart = performance.now();
+  try {
+    const results = await SCENARIOS[name]();
+    // Figures cut short by Ctrl-C are not figures.
+    if (!interrupted) for (const result of Array.isArray(results) ? results : [results]) emit(result);
+  } catch (error) {
+    failed = true;
+    if (!interrupted) emit({ scenario: name, error: error instanceof Error ? error.message : String(error) });
+  }
+  log(`${name} took ${((performance.now() - scenarioStart) / 1000).toFixed(1)} s`);
+}
+await cleanupAll();
+if (interrupted) process.exit(130);
+log(`all done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+process.exit(failed ? 1 : 0);
