@@ -18,6 +18,7 @@ const LIBS = [
   'receipts',
   'inbox',
   'fanout',
+  'metrics',
   'presence',
   'realtime',
   'rate-limit',

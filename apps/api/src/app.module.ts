@@ -6,6 +6,7 @@ import { FanoutModule } from '@parley/fanout';
 import { HealthModule } from '@parley/health';
 import { InboxModule } from '@parley/inbox';
 import { MessagesModule } from '@parley/messages';
+import { MetricsModule } from '@parley/metrics';
 import { PresenceModule } from '@parley/presence';
 import { RateLimitModule } from '@parley/rate-limit';
 import { RealtimeModule } from '@parley/realtime';
@@ -25,6 +26,8 @@ export class AppModule {
         DbModule,
         RedisModule,
         FanoutModule,
+        MetricsModule,
+
         // Authentication's guard must run before the rate limit guard: it is imported first.
         TenancyModule,
         RateLimitModule,

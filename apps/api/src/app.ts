@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Config } from '@parley/config';
 import { configureHttpPipeline } from '@parley/http';
 import { NestPinoLogger, type Logger } from '@parley/logging';
+import { httpMetrics, MetricsService } from '@parley/metrics';
 import { ParleyIoAdapter } from '@parley/realtime';
 import { AppModule } from './app.module.js';
 
@@ -14,7 +15,9 @@ export async function createApiApp(config: Config, logger: Logger): Promise<Nest
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
+  app.use(httpMetrics(app.get(MetricsService)));
   configureHttpPipeline(app, logger);
+
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config.redisUrl));
   return app;
 }

@@ -27,6 +27,11 @@ export class Database implements Queryable {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
   }
 
+  /** Connections of the pool, for metrics. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
     const result = await this.pool.query(sql, params);
     return result.rows as Row[];

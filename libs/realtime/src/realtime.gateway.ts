@@ -13,6 +13,7 @@ import { parseInput } from '@parley/errors';
 import { ChatEvents, chatRoom, userRoom } from '@parley/fanout';
 import { describeError } from '@parley/http';
 import { MessagesService } from '@parley/messages';
+import { MetricsService } from '@parley/metrics';
 import { PresenceService } from '@parley/presence';
 import {
   CLIENT_EVENTS,
@@ -108,6 +109,7 @@ export class RealtimeGateway
     private readonly typing: TypingRelay,
     private readonly limits: RateLimitService,
     private readonly events: ChatEvents,
+    private readonly metrics: MetricsService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -123,6 +125,7 @@ export class RealtimeGateway
 
   async handleConnection(socket: Socket): Promise<void> {
     const { actor } = state(socket);
+    this.metrics.socketConnections.inc();
     for (const event of Object.keys(this.handlers) as ClientEventName[]) {
       socket.on(event, (payload: unknown, ack: unknown) => void this.dispatch(socket, event, payload, ack));
     }
@@ -139,7 +142,9 @@ export class RealtimeGateway
   async handleDisconnect(socket: Socket): Promise<void> {
     const socketState = socket.data as Partial<SocketState>;
     if (!socketState.actor) return;
+    this.metrics.socketConnections.dec();
     this.typing.forget(socket.id);
+
     await this.presence.disconnected(socketState.actor, socket.id).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'presence');
     });
@@ -189,11 +194,15 @@ export class RealtimeGateway
       return reply(failure('rate_limited', 'Too many events on this connection'));
     }
     this.inFlight += 1;
+    const timer = this.metrics.socketEventDuration.startTimer({ event });
     try {
       const input = parseInput(CLIENT_EVENTS[event].input, payload, 'payload') as Input<E>;
       reply({ ok: true, data: await this.handlers[event](actor, input, socket) });
+      timer({ outcome: 'ok' });
     } catch (error) {
       const described = describeError(error);
+      timer({ outcome: described.code });
+
       if (described.errorId)
         this.logger.error({ err: error, errorId: described.errorId, event }, 'socket event failed');
       reply(failure(described.code, described.detail));
