@@ -60,13 +60,16 @@ export function collect<E extends ServerEventName>(socket: ClientSocket, event: 
 }
 
 /** Waits until `check` passes (it may throw or return false), polling; fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5_000,
+): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const result = await check();
-      if (result !== false) return result;
+      if (result !== false) return result as Exclude<T, false>;
     } catch (error) {
       lastError = error;
     }

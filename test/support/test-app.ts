@@ -35,7 +35,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: '10',
     ...options.env,
   });
-  const app = await createApiApp(config, createLogger(config.logLevel));
+  const app = await createApiApp(config, createLogger(config));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;

@@ -67,7 +67,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify(describeConfig(config), null, 2));
     return 0;
   }
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createLogger({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const database = await startDatabase(config, logger);
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(database.config), {
     logger: false,

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(2);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config);
   const database = await startDatabase(config, logger);
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     console.error('The worker runs beside scaled-out API nodes: set DATABASE_URL and REDIS_URL');
     process.exit(2);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new NestPinoLogger(logger),
   });

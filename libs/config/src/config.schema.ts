@@ -43,6 +43,10 @@ export const ENV_SCHEMA = z.object({
     .optional()
     .describe('Redis 6+; counts rate limits (and, later, queues and fan-out) across nodes'),
   PUBLIC_URL: z.url().optional().describe('The URL clients reach this server at, used in links it generates'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'])
+    .optional()
+    .describe('`json` lines, or `pretty` for people; default: pretty on a terminal, json otherwise'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -66,6 +70,7 @@ export interface Config {
   redisUrl: string | null;
   publicUrl: string | null;
   logLevel: Env['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
   rateLimits: boolean;
 }
 
@@ -98,6 +103,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',
   };
 }

@@ -15,12 +15,21 @@ const REDACT = [
   'token',
 ];
 
-export function createLogger(level: string): Logger {
+/** JSON lines for machines; `pretty` (pino-pretty, in a worker thread) for a person at a terminal. */
+export function createLogger(options: { logLevel: string; logFormat: 'json' | 'pretty' }): Logger {
   return pino({
-    level,
+    level: options.logLevel,
     base: { service: 'parley' },
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    ...(options.logFormat === 'pretty'
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+          },
+        }
+      : {}),
   });
 }
 
