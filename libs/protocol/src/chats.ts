@@ -45,7 +45,10 @@ export const ChatSchema = z.object({
   version: z.number().int().describe('Latest value of the chat counter; `changes?since=` takes it'),
   lastSeq: z.number().int().describe('Seq of the newest message, 0 when there is none'),
   lastMessage: MessageSchema.nullable(),
-  unread: z.number().int().describe("Live messages after the caller's read pointer not sent by the caller"),
+  unread: z
+    .number()
+    .int()
+    .describe("Live messages after the caller's read pointer not sent by the caller, counted up to 1,000"),
   directMembers: z.array(z.string()).nullable().describe('The two users of a direct chat; null for groups'),
   membership: MemberSchema.nullable().describe("The caller's own membership; null for a server caller"),
   createdAt: TimestampSchema,

@@ -44,20 +44,26 @@ export class ReceiptsRepository {
     );
   }
 
-  /** Live messages after each read pointer that `userId` did not send: an index-only count per chat. */
+  /**
+   * Live messages after each read pointer that `userId` did not send: an index-only count per chat,
+   * stopped at `cap` so a chat list stays fast however far behind its reader is.
+   */
   async unreadCounts(
     tenantId: TenantId,
     userId: string,
     pointers: { chatId: string; readSeq: number }[],
+    cap: number,
   ): Promise<Map<string, number>> {
     if (pointers.length === 0) return new Map();
     const rows = await this.db.query<{ chatId: string; unread: number }>(
       `SELECT x.chat_id AS "chatId",
-              (SELECT count(*)::int FROM messages m
-                WHERE m.tenant_id = $1 AND m.chat_id = x.chat_id AND m.seq > x.read_seq
-                  AND m.deleted_at IS NULL AND m.sender_id IS DISTINCT FROM $2) AS unread
+              (SELECT count(*)::int FROM (
+                 SELECT 1 FROM messages m
+                  WHERE m.tenant_id = $1 AND m.chat_id = x.chat_id AND m.seq > x.read_seq
+                    AND m.deleted_at IS NULL AND m.sender_id IS DISTINCT FROM $2
+                  LIMIT $5) AS capped) AS unread
          FROM unnest($3::uuid[], $4::bigint[]) AS x(chat_id, read_seq)`,
-      [tenantId, userId, pointers.map((p) => p.chatId), pointers.map((p) => p.readSeq)],
+      [tenantId, userId, pointers.map((p) => p.chatId), pointers.map((p) => p.readSeq), cap],
     );
     return new Map(rows.map((r) => [r.chatId, r.unread]));
   }

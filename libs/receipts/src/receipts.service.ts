@@ -6,6 +6,9 @@ import { DeliveredPointers } from './delivered-pointers.js';
 import { ReceiptBroadcaster } from './receipt-broadcaster.js';
 import { ReceiptsRepository } from './receipts.repository.js';
 
+/** Unread counts stop here: a badge shows "999+", and counting further would cost a chat list dearly. */
+export const UNREAD_COUNT_CAP = 1_000;
+
 /** Per-member delivered and read pointers: O(members), never a row per message. */
 @Injectable()
 export class ReceiptsService {
@@ -48,6 +51,6 @@ export class ReceiptsService {
 
   unreadCounts(actor: Actor, pointers: { chatId: string; readSeq: number }[]): Promise<Map<string, number>> {
     if (!actor.userId) return Promise.resolve(new Map());
-    return this.receipts.unreadCounts(actor.tenantId, actor.userId, pointers);
+    return this.receipts.unreadCounts(actor.tenantId, actor.userId, pointers, UNREAD_COUNT_CAP);
   }
 }

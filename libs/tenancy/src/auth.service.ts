@@ -14,7 +14,8 @@ import {
 } from './tenancy.errors.js';
 import { TenantsService, type AuthenticatedTenant } from './tenants.service.js';
 import { UserAuthRepository } from './user-auth.repository.js';
-import { verifyUserToken } from './user-tokens.js';
+import { TtlCache } from './ttl-cache.js';
+import { verifyUserToken, type VerifiedUserToken } from './user-tokens.js';
 
 /** Credentials as any transport carries them (HTTP headers, socket handshake). */
 export interface Credentials {
@@ -31,6 +32,9 @@ export interface Credentials {
  */
 @Injectable()
 export class AuthService {
+  /** As long as key lookups are cached (TenantsService), so a revoked key stops working just as soon. */
+  private readonly verifiedTokens = new TtlCache<VerifiedUserToken>(5_000);
+
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly tenants: TenantsService,
@@ -81,13 +85,26 @@ export class AuthService {
     const tenant = await this.tenantForPublishableKey(apiKey!, origin);
     if (!bearer) throw new UnauthenticatedError('Missing user token (Authorization: Bearer <token>)');
     if (onBehalfOf !== undefined) throw new UnauthenticatedError('X-On-Behalf-Of needs the secret key');
-    const token = await verifyUserToken(bearer, tenant.secretKeys);
+    const token = await this.verify(tenant, bearer);
     const state = await this.users.stateOfTokenSubject(tenant.id, token.userId);
     if (state.deletedAt) throw new UnauthenticatedError('This user has been erased');
     if (state.tokensValidAfter && token.issuedAtMs < state.tokensValidAfter.getTime()) {
       throw new UnauthenticatedError("This user's tokens were revoked; get a new one");
     }
     return { tenantId: tenant.id, userId: token.userId, isServer: false, settings: tenant.settings };
+  }
+
+  /**
+   * Signature checks are a tenth of a request's CPU, so a verified token is remembered briefly (never
+   * past its `exp`); revocation by user is still checked on every request, against the database.
+   */
+  private async verify(tenant: AuthenticatedTenant, token: string): Promise<VerifiedUserToken> {
+    const key = `${tenant.id}|${token}`;
+    const known = this.verifiedTokens.get(key);
+    if (known) return known;
+    const verified = await verifyUserToken(token, tenant.secretKeys);
+    this.verifiedTokens.set(key, verified, verified.expiresAtMs - Date.now());
+    return verified;
   }
 
   private checkOperatorToken(bearer: string | undefined): void {

@@ -9,6 +9,7 @@ export interface VerifiedUserToken {
   userId: string;
   /** Milliseconds since the epoch; a token without `iat` counts as issued at 0. */
   issuedAtMs: number;
+  expiresAtMs: number;
 }
 
 /**
@@ -47,7 +48,11 @@ export async function verifyUserToken(
       if (!UserIdSchema.safeParse(payload.sub).success) {
         throw new UnauthenticatedError('The user token names an invalid user id in `sub`');
       }
-      return { userId: payload.sub!, issuedAtMs: typeof payload.iat === 'number' ? payload.iat * 1000 : 0 };
+      return {
+        userId: payload.sub!,
+        issuedAtMs: typeof payload.iat === 'number' ? payload.iat * 1000 : 0,
+        expiresAtMs: payload.exp! * 1000,
+      };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       if (error instanceof errors.JWTExpired) expired = true;
