@@ -42,6 +42,23 @@ export class MessageEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { name: 'edited_at', nullable: true }) editedAt!: Date | null;
   @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt!: Date | null;
+  /**
+   * Full-text search (libs/search): the text's words, lowercased and unstemmed ('simple'), since chat
+   * text comes in every language. Stored rather than an expression index so that the planner's
+   * rechecks and filters are cheap and its cost estimates hold (see libs/search/README). Tombstones
+   * (text NULL) are left out of the index by its predicate.
+   */
+  @Index('messages_search_idx', { type: 'gin', where: '"deleted_at" IS NULL' })
+  @Column({
+    type: 'tsvector',
+    name: 'search_vector',
+    generatedType: 'STORED',
+    asExpression: `to_tsvector('simple'::regconfig, COALESCE("text", ''))`,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  searchVector?: string;
 
   @ManyToOne(() => ChatEntity, { onDelete: 'CASCADE' })
   @JoinColumn([
