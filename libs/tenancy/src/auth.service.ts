@@ -101,8 +101,10 @@ export class AuthService {
   private async verify(tenant: AuthenticatedTenant, token: string): Promise<VerifiedUserToken> {
     const key = `${tenant.id}|${token}`;
     const known = this.verifiedTokens.get(key);
-    if (known) return known;
+    // Still signed by an active key: a revocation on this node takes effect at once.
+    if (known && tenant.secretKeys.includes(known.signedWith)) return known;
     const verified = await verifyUserToken(token, tenant.secretKeys);
+
     this.verifiedTokens.set(key, verified, verified.expiresAtMs - Date.now());
     return verified;
   }

@@ -10,6 +10,8 @@ export interface VerifiedUserToken {
   /** Milliseconds since the epoch; a token without `iat` counts as issued at 0. */
   issuedAtMs: number;
   expiresAtMs: number;
+  /** The secret key whose signature matched. */
+  signedWith: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function verifyUserToken(
         userId: payload.sub!,
         issuedAtMs: typeof payload.iat === 'number' ? payload.iat * 1000 : 0,
         expiresAtMs: payload.exp! * 1000,
+        signedWith: secretKey,
       };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
