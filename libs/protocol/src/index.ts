@@ -5,3 +5,4 @@ export * from './users.js';
 export * from './messages.js';
 export * from './chats.js';
 export * from './events.js';
+export * from './search.js';
