@@ -1,33 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@parley/protocol';
-import { spawnApi, type ApiProcess } from '../support/api-process.js';
-import { REDIS_URL, TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from '../support/environment.js';
+import { startCluster, type ApiProcess, type Cluster } from '../support/api-process.js';
+import { TEST_ADMIN_TOKEN } from '../support/environment.js';
 import { request } from '../support/http.js';
 import { connectSocket, emitAck, type ClientSocket } from '../support/socket.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** SIGTERM on a node under load: acked sends are stored, nothing doubles, clients move to another node. */
 describe('graceful shutdown', () => {
-  let database: TestDatabase;
+  let cluster: Cluster;
   let staying: ApiProcess;
   let leaving: ApiProcess;
   const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      PARLEY_MASTER_KEY: TEST_MASTER_KEY,
-      PARLEY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      PARLEY_RATE_LIMITS: 'off',
-    };
-    [staying, leaving] = await Promise.all([spawnApi(env), spawnApi(env)]);
+    cluster = await startCluster(2);
+    [staying, leaving] = cluster.nodes as [ApiProcess, ApiProcess];
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await Promise.all([staying?.stop('SIGKILL'), leaving?.stop('SIGKILL')]);
-    await database?.drop();
+    await cluster?.stop();
   });
 
   it('finishes in-flight sends, closes its sockets, exits, and loses or doubles nothing', async () => {

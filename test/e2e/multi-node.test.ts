@@ -1,33 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@parley/protocol';
-import { spawnApi, type ApiProcess } from '../support/api-process.js';
-import { REDIS_URL, TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from '../support/environment.js';
+import { startCluster, type ApiProcess, type Cluster } from '../support/api-process.js';
+import { TEST_ADMIN_TOKEN } from '../support/environment.js';
 import { request } from '../support/http.js';
 import { collect, connectSocket, emitAck, eventually, type ClientSocket } from '../support/socket.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Two API processes on one Postgres and one Redis, as a scaled-out install runs. */
 describe('several API nodes', () => {
-  let database: TestDatabase;
+  let cluster: Cluster;
   let node1: ApiProcess;
   let node2: ApiProcess;
   const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      PARLEY_MASTER_KEY: TEST_MASTER_KEY,
-      PARLEY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      PARLEY_RATE_LIMITS: 'off',
-    };
-    [node1, node2] = await Promise.all([spawnApi(env), spawnApi(env)]);
+    cluster = await startCluster(2);
+    [node1, node2] = cluster.nodes as [ApiProcess, ApiProcess];
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await Promise.all([node1?.stop('SIGKILL'), node2?.stop('SIGKILL')]);
-    await database?.drop();
+    await cluster?.stop();
   });
 
   it('lets users on different nodes chat, type, read, see each other online, and notices a dead node', async () => {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { REDIS_URL, TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from './environment.js';
+import { createTestDatabase } from './test-database.js';
 
 export interface ApiProcess {
   child: ChildProcess;
@@ -51,6 +53,32 @@ export async function spawnApi(
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill(signal);
       return exited;
+    },
+  };
+}
+
+export interface Cluster {
+  nodes: ApiProcess[];
+  /** Kills whatever still runs and drops the shared database. */
+  stop(): Promise<void>;
+}
+
+/** `count` API processes on one fresh database and the shared Redis, as a scaled-out install runs. */
+export async function startCluster(count: number): Promise<Cluster> {
+  const database = await createTestDatabase();
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    PARLEY_MASTER_KEY: TEST_MASTER_KEY,
+    PARLEY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    PARLEY_RATE_LIMITS: 'off',
+  };
+  const nodes = await Promise.all(Array.from({ length: count }, () => spawnApi(env)));
+  return {
+    nodes,
+    stop: async () => {
+      await Promise.all(nodes.map((node) => node.stop('SIGKILL')));
+      await database.drop();
     },
   };
 }

@@ -1,18 +1,11 @@
-import { parseConfig, ConfigError } from '@parley/config';
+import { configFromEnvironmentOrExit } from '@parley/config';
 import { createLogger } from '@parley/logging';
 import { createApiApp } from './app.js';
 import { startDatabase } from './database-runtime.js';
 import { demoBanner, ensureDemoTenant } from './demo-tenant.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(2);
-  }
+  const config = configFromEnvironmentOrExit(process.env);
   const logger = createLogger(config);
   const database = await startDatabase(config, logger);
   let stopping = false;

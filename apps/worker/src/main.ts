@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, ConfigModule, parseConfig, type Config } from '@parley/config';
+import { ConfigModule, configFromEnvironmentOrExit, type Config } from '@parley/config';
 import { DbModule } from '@parley/db';
 import { createLogger, NestPinoLogger } from '@parley/logging';
 import { RedisModule } from '@parley/redis';
@@ -19,14 +19,8 @@ class WorkerModule {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(2);
-  }
+  const config = configFromEnvironmentOrExit(process.env);
+
   if (!config.databaseUrl || !config.redisUrl) {
     console.error('The worker runs beside scaled-out API nodes: set DATABASE_URL and REDIS_URL');
     process.exit(2);

@@ -76,7 +76,19 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** For process entry points: the configuration, or one line on stderr and exit code 2. */
+export function configFromEnvironmentOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
 /** Parses the environment once; the first bad variable becomes one line naming it. */
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const known = Object.fromEntries(
     Object.keys(ENV_SCHEMA.shape).map((name) => [name, env[name] === '' ? undefined : env[name]]),
