@@ -42,6 +42,12 @@ export const ENV_SCHEMA = z.object({
   REDIS_URL: redisUrl
     .optional()
     .describe('Redis 6+; counts rate limits (and, later, queues and fan-out) across nodes'),
+  ELASTICSEARCH_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+    .optional()
+    .describe(
+      'Elasticsearch 8/9 for search (credentials in the URL); unset searches with Postgres full-text search',
+    ),
   PUBLIC_URL: z.url().optional().describe('The URL clients reach this server at, used in links it generates'),
   LOG_FORMAT: z
     .enum(['json', 'pretty'])
@@ -68,6 +74,8 @@ export interface Config {
   databaseUrl: string | null;
   databasePoolSize: number;
   redisUrl: string | null;
+  /** Null means: search with Postgres full-text search. */
+  elasticsearchUrl: string | null;
   publicUrl: string | null;
   logLevel: Env['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
@@ -113,6 +121,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL ?? null,
+    elasticsearchUrl: e.ELASTICSEARCH_URL ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
