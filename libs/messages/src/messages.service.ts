@@ -209,8 +209,8 @@ export class MessagesService {
     return row;
   }
 
-  /** Wire messages for this viewer, with `me` set on the reactions that are theirs. */
-  private async view(actor: Actor, rows: MessageRow[]): Promise<Message[]> {
+  /** Wire messages for this viewer, with `me` set on the reactions that are theirs (search uses it too). */
+  async view(actor: Actor, rows: MessageRow[]): Promise<Message[]> {
     const withReactions = rows.filter((r) => Object.keys(r.reactionCounts).length > 0).map((r) => r.id);
     const mine =
       actor.userId && withReactions.length > 0
