@@ -1,7 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import { parseConfig, type Config } from '@parley/config';
 import { createLogger } from '@parley/logging';
-import { createApiApp } from '../../apps/api/src/app.js';
+import { createApiApp, type AppFactory } from '../../apps/api/src/app.js';
 import { REDIS_URL, TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from './environment.js';
 import { request, type Reply, type RequestOptions } from './http.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -21,6 +22,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse a database (restart tests); otherwise a fresh one is made and dropped. */
   database?: TestDatabase;
+  /** Providers replaced in the app, e.g. the Elasticsearch client by the official mock's. */
+  overrides?: { provide: unknown; useValue: unknown }[];
 }
 
 /** Boots the real API on a fresh database, on a loopback port the OS picks. */
@@ -35,7 +38,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: '10',
     ...options.env,
   });
-  const app = await createApiApp(config, createLogger(config));
+  const app = await createApiApp(
+    config,
+    createLogger(config),
+    options.overrides && withOverrides(options.overrides),
+  );
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
@@ -49,5 +56,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.close();
       if (!options.database) await database.drop();
     },
+  };
+}
+
+/** Builds the app through Nest's testing module, with these providers replaced. */
+function withOverrides(overrides: NonNullable<TestAppOptions['overrides']>): AppFactory {
+  return async (module, options) => {
+    let builder = Test.createTestingModule({ imports: [module] });
+    for (const { provide, useValue } of overrides)
+      builder = builder.overrideProvider(provide).useValue(useValue);
+    const testing = await builder.compile();
+    return testing.createNestApplication<NestExpressApplication>(options);
   };
 }

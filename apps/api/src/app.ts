@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Config } from '@parley/config';
@@ -8,9 +9,22 @@ import { httpMetrics, MetricsService } from '@parley/metrics';
 import { ParleyIoAdapter } from '@parley/realtime';
 import { AppModule } from './app.module.js';
 
+/** Makes the Nest application from the root module; tests pass one that overrides providers. */
+export type AppFactory = (
+  module: DynamicModule,
+  options: NestApplicationOptions,
+) => Promise<NestExpressApplication>;
+
+const nestFactory: AppFactory = (module, options) =>
+  NestFactory.create<NestExpressApplication>(module, options);
+
 /** The API application, not yet listening: `main.ts` serves it, tests boot it on port 0. */
-export async function createApiApp(config: Config, logger: Logger): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+export async function createApiApp(
+  config: Config,
+  logger: Logger,
+  create: AppFactory = nestFactory,
+): Promise<NestExpressApplication> {
+  const app = await create(AppModule.forRoot(config), {
     bodyParser: false,
     logger: new NestPinoLogger(logger),
     abortOnError: false,
