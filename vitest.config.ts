@@ -23,6 +23,7 @@ const LIBS = [
   'realtime',
   'rate-limit',
   'health',
+  'search',
 ];
 
 export default defineConfig({

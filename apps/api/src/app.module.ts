@@ -12,6 +12,7 @@ import { RateLimitModule } from '@parley/rate-limit';
 import { RealtimeModule } from '@parley/realtime';
 import { ReceiptsModule } from '@parley/receipts';
 import { RedisModule } from '@parley/redis';
+import { SearchModule } from '@parley/search';
 import { TenancyModule } from '@parley/tenancy';
 import { UsersModule } from '@parley/users';
 
@@ -39,6 +40,7 @@ export class AppModule {
         ReceiptsModule,
         PresenceModule,
         RealtimeModule,
+        SearchModule,
       ],
     };
   }
