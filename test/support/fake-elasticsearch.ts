@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { Client } from '@elastic/elasticsearch';
 
@@ -22,6 +24,8 @@ export interface FakeElasticsearch {
   indices(): string[];
   /** Makes the next `count` bulk requests fail with a 503, as an unavailable cluster would. */
   failBulk(count: number): void;
+  /** The same fake over real HTTP on loopback, for another process (the CLI) to reach. */
+  serve(): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 // The mock is CommonJS, and checks responses against the CommonJS build's error class.
@@ -171,6 +175,43 @@ export function fakeElasticsearch(): FakeElasticsearch {
     indices: () => [...indices.keys()],
     failBulk: (count) => {
       bulkFailures = count;
+    },
+    serve: async () => {
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const url = new URL(req.url ?? '/', 'http://fake');
+          const params = {
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            querystring: Object.fromEntries(url.searchParams),
+            body: !raw
+              ? null
+              : (req.headers['content-type'] ?? '').includes('x-ndjson')
+                ? raw
+                    .split('\n')
+                    .filter(Boolean)
+                    .map((line) => JSON.parse(line))
+                : JSON.parse(raw),
+          };
+          const resolver = mock.get(params);
+          let payload: unknown = resolver ? resolver(params) : { error: 'Mock not found' };
+          let status = resolver ? 200 : 404;
+          if (payload instanceof errors.ResponseError) {
+            status = payload.statusCode ?? 500;
+            payload = payload.body;
+          }
+          res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+          res.end(req.method === 'HEAD' ? undefined : JSON.stringify(payload));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      };
     },
   };
 }

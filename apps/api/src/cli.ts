@@ -4,8 +4,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, ConfigModule, parseConfig, type Config } from '@parley/config';
 import { DbModule, trustTenantId } from '@parley/db';
+import { FanoutModule } from '@parley/fanout';
 import { createLogger } from '@parley/logging';
 import { RedisModule } from '@parley/redis';
+import { SearchIndexer, SearchModule } from '@parley/search';
 import { TenancyModule, TenantsService } from '@parley/tenancy';
 import { startDatabase } from './database-runtime.js';
 
@@ -15,6 +17,7 @@ const USAGE = `Parley operator CLI
   npm run parley -- tenant list
   npm run parley -- tenant rotate-key --id <tenantId>
   npm run parley -- migrate
+  npm run parley -- reindex          # rebuild the Elasticsearch index from Postgres
   npm run parley -- config
 
 Uses the same configuration as the server (DATABASE_URL, or the embedded Postgres under
@@ -22,10 +25,11 @@ PARLEY_DATA_DIR when the server is not running).`;
 
 @Module({})
 class CliModule {
-  static forRoot(config: Config): DynamicModule {
+  static forRoot(config: Config, command: string): DynamicModule {
+    const search = command === 'reindex' ? [FanoutModule, SearchModule] : [];
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, TenancyModule],
+      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, TenancyModule, ...search],
     };
   }
 }
@@ -41,6 +45,7 @@ function describeConfig(config: Config): Record<string, unknown> {
     masterKey: mask(config.masterKey),
     databaseUrl: maskUrl(config.databaseUrl) ?? `embedded Postgres under ${config.dataDir}/postgres`,
     redisUrl: maskUrl(config.redisUrl),
+    elasticsearchUrl: maskUrl(config.elasticsearchUrl),
   };
 }
 
@@ -57,7 +62,7 @@ async function run(argv: string[]): Promise<number> {
     },
   });
   const command = positionals.join(' ');
-  const known = ['tenant create', 'tenant list', 'tenant rotate-key', 'migrate', 'config'];
+  const known = ['tenant create', 'tenant list', 'tenant rotate-key', 'migrate', 'reindex', 'config'];
   if (values.help || !known.includes(command)) {
     console.log(USAGE);
     return values.help ? 0 : 2;
@@ -67,9 +72,15 @@ async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify(describeConfig(config), null, 2));
     return 0;
   }
+  if (command === 'reindex' && !config.elasticsearchUrl) {
+    console.log(
+      'ELASTICSEARCH_URL is not set: search runs on Postgres full-text search, which has no index to rebuild.',
+    );
+    return 0;
+  }
   const logger = createLogger({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const database = await startDatabase(config, logger);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(database.config), {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(database.config, command), {
     logger: false,
   });
   try {
@@ -89,6 +100,8 @@ async function run(argv: string[]): Promise<number> {
       if (!values.id) throw new ConfigError('tenant rotate-key needs --id <tenantId>');
       console.log(JSON.stringify(await tenants.rotateSecretKey(trustTenantId(values.id)), null, 2));
       console.error('The old key stays valid until you revoke it (DELETE /v1/tenant/keys/:keyId).');
+    } else if (command === 'reindex') {
+      console.log(JSON.stringify(await app.get(SearchIndexer).reindex(), null, 2));
     } else {
       console.log('Migrations are applied.');
     }
