@@ -6,12 +6,14 @@ import { describeEnvironment } from './lib/environment.js';
 import { abortLoad } from './lib/load.js';
 import { cleanupAll } from './lib/server.js';
 import { historyScenario } from './scenarios/history.js';
+import { searchScenario } from './scenarios/search.js';
 import { sendScenario } from './scenarios/send.js';
 
 const SCENARIOS = {
   'send-one-chat': () => sendScenario({ name: 'send-one-chat', chats: 1 }),
   'send-1000-chats': () => sendScenario({ name: 'send-1000-chats', chats: 1_000 }),
   history: () => historyScenario({ name: 'history' }),
+  search: () => searchScenario({ name: 'search' }),
 };
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);

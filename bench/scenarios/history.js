@@ -9,6 +9,8 @@ import { createTenant } from '../lib/tenant.js';
 const CHATS = QUICK ? 1_000 : 10_000;
 const PER_CHAT = 100;
 const USERS = 1_000;
+/** The seed's shape, for scenarios that reuse it (search). */
+export const SEED = { chats: CHATS, perChat: PER_CHAT, users: USERS };
 const CHATS_PER_BATCH = 1_000;
 const PAGE = 50;
 const CONCURRENCIES = [1, 8];
@@ -122,8 +124,14 @@ export async function historyScenario({ name }) {
   }
 }
 
-/** Users, chats, members and messages in SQL; each chat's version and last_seq match its messages. */
-export async function seedDatabase(db, tenantId) {
+const sameSentence = (c, s) =>
+  `'Message ' || ${s} || ' in chat ' || ${c} || ': the quick brown fox jumps over the lazy dog.'`;
+
+/**
+ * Users, chats, members and messages in SQL; each chat's version and last_seq match its messages.
+ * `messageText(c, s)` is the SQL of the text of message `s` of chat `c` (both SQL expressions).
+ */
+export async function seedDatabase(db, tenantId, { messageText = sameSentence } = {}) {
   const seconds = {};
   const timed = async (phase, work) => {
     const start = performance.now();
@@ -171,7 +179,7 @@ export async function seedDatabase(db, tenantId) {
          SELECT $1::uuid, ${messageIdSql(`c * ${PER_CHAT} + s`)}, ${chatIdSql('c')}, s, s,
                 CASE WHEN s % 2 = 1 THEN ${ownerSql('c')} ELSE ${memberSql('c')} END,
                 'seed-' || c || '-' || s, 'text',
-                'Message ' || s || ' in chat ' || c || ': the quick brown fox jumps over the lazy dog.',
+                ${messageText('c', 's')},
                 ${sentAt('c', 's')}
            FROM generate_series($2::int, $3::int) c CROSS JOIN generate_series(1, ${PER_CHAT}) s
           ORDER BY c, s`,
