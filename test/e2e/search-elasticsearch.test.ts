@@ -117,3 +117,19 @@ describe('search on Elasticsearch', () => {
     expect(await search('dolphin')).toEqual([after.id, kept.id]);
   });
 });
+
+describe('search indexing on shutdown', () => {
+  it('indexes the last batch before the app stops', async () => {
+    const es = fakeElasticsearch();
+    const app = await startWith(es);
+    const tenant = await createTenant(app);
+    await upsertUser(tenant.server(), 'zoe');
+    const chat = (await tenant.server()('POST', '/v1/chats', { kind: 'group', members: ['zoe'] })).body.id;
+    const sent = await tenant.server('zoe')('POST', `/v1/chats/${chat}/messages`, {
+      clientId: 'last',
+      text: 'last words',
+    });
+    await app.close();
+    expect(es.documents(MESSAGES_ALIAS).has(`${tenant.id}:${sent.body.id}`)).toBe(true);
+  });
+});

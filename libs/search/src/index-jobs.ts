@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 
 /**
  * One `index` job: make the search index agree with Postgres for these messages of one tenant. The
@@ -28,7 +28,7 @@ const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000];
  * logs a job that failed every attempt.
  */
 @Injectable()
-export class InProcessIndexJobs implements IndexJobs, OnApplicationShutdown {
+export class InProcessIndexJobs implements IndexJobs, BeforeApplicationShutdown {
   private readonly logger = new Logger('IndexJobs');
   private handler: IndexJobHandler | null = null;
   private tail: Promise<void> = Promise.resolve();
@@ -44,12 +44,8 @@ export class InProcessIndexJobs implements IndexJobs, OnApplicationShutdown {
     return Promise.resolve();
   }
 
-  /** Resolves when every job added so far has run (or failed for now and been scheduled again). */
-  drained(): Promise<void> {
-    return this.tail;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
+  /** Runs what was added (the indexer hands over its last batch before this), then stops retrying. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.tail;
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);

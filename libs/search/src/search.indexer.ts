@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { trustTenantId, type TenantId } from '@parley/db';
 import { ChatEvents, type ChatEvent } from '@parley/fanout';
 import type { MessageRow } from '@parley/messages';
@@ -30,7 +30,7 @@ export interface ReindexReport {
  * are skipped. With Postgres search there is nothing to keep in step.
  */
 @Injectable()
-export class SearchIndexer implements OnModuleInit, OnApplicationShutdown {
+export class SearchIndexer implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SearchIndexer');
   private readonly pending = new Map<TenantId, Set<string>>();
   private timer: NodeJS.Timeout | null = null;
@@ -50,7 +50,8 @@ export class SearchIndexer implements OnModuleInit, OnApplicationShutdown {
     this.stopObserving = this.events.observe((event) => this.onChatEvent(event));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Hands over the last batch before the jobs drain (beforeApplicationShutdown) and the client closes. */
+  async onModuleDestroy(): Promise<void> {
     this.stopObserving?.();
     await this.flush();
   }
