@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatNotFoundError, decodeCursor, encodeCursor, InvalidCursorError } from '@parley/chats';
-import { ChatsService } from '@parley/chats';
+import {
+  ChatNotFoundError,
+  ChatsService,
+  decodeCursor,
+  encodeCursor,
+  InvalidCursorError,
+} from '@parley/chats';
 import { MessagesService } from '@parley/messages';
 import { IdSchema, type List, type SearchHit, type SearchQuery } from '@parley/protocol';
 import { pageLimit, type Actor } from '@parley/tenancy';
