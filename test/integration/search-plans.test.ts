@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { openDatabase, trustTenantId, type Queryable } from '@parley/db';
-import { SMALL_SCOPE, SearchRepository } from '../../libs/search/src/search.repository.js';
+import { RECENT_WINDOW, SMALL_SCOPE, SearchRepository } from '../../libs/search/src/search.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000aa');
@@ -55,6 +55,7 @@ describe('search query plans', () => {
        SELECT $1, ('01910000-0000-7000-8000-' || lpad(to_hex(c * $3 + s), 12, '0'))::uuid,
               ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, s, s, 'text',
               'common words ' || CASE WHEN s % 97 = 0 THEN 'rare' ELSE 'plain' END || ' ' || s
+                || CASE WHEN c = 0 AND s < 5 THEN ' ancient' ELSE '' END
          FROM generate_series(0, $2 - 1) c CROSS JOIN generate_series(1, $3) s`,
       [TENANT, CHATS, PER_CHAT],
     );
@@ -77,12 +78,23 @@ describe('search query plans', () => {
     expect(rows.map((r) => r.chatId).every((c) => c === chatId(3) || c === chatId(17))).toBe(true);
   });
 
-  it('bounds a large scope by its chats, with the text index where it helps', async () => {
+  it('looks at a large scope among the newest messages first, then by its chats', async () => {
     const all = Array.from({ length: CHATS - 1 }, (_, c) => chatId(c));
-    const { plan, rows } = await planOf(all, SMALL_SCOPE + 1, 'rare');
-    expect(plan).not.toMatch(/Index Scan Backward using "?PK_/);
-    expect(plan).toMatch(/messages_search_idx|messages_chat_seq_uq/);
-    expect(rows.length).toBe(21);
+    const exact = async (query: string) => (await planOf(all, 0, query)).rows.map((r) => r.id);
+    expect(CHATS * PER_CHAT).toBeGreaterThan(RECENT_WINDOW);
+
+    // A common word: a page among the newest messages, found by a walk of at most RECENT_WINDOW.
+    const common = await planOf(all, SMALL_SCOPE + 1, 'common');
+    expect(common.plan).toMatch(/Limit[^\n]*\n.*Index Scan Backward using "?PK_/);
+    expect(common.plan).toContain(`rows=${RECENT_WINDOW}`);
+    expect(common.rows.map((r) => r.id)).toEqual(await exact('common'));
+
+    // Only in the oldest chat: not among the newest, so the scope is read, never the whole tenant.
+    const old = await planOf(all, SMALL_SCOPE + 1, 'ancient');
+    expect(old.plan).not.toMatch(/Index Scan Backward using "?PK_/);
+    expect(old.plan).toMatch(/messages_search_idx|messages_chat_seq_uq/);
+    expect(old.rows.map((r) => r.id)).toEqual(await exact('ancient'));
+    expect(old.rows).toHaveLength(4);
   });
 
   it('lets a tenant-wide search use the text index or stop early on the primary key', async () => {

@@ -26,6 +26,14 @@ export type FoundRow = MessageRow & { marked: string | null };
  */
 export const SMALL_SCOPE = 5_000;
 
+/**
+ * A larger scope is first looked for among the tenant's newest messages, this many: when they hold a
+ * page of hits, that page is exact (every newer message was looked at), at a bounded cost. Otherwise
+ * the search reads the scope. A common word in a user's many chats then costs milliseconds instead
+ * of reading them all.
+ */
+export const RECENT_WINDOW = 5_000;
+
 // `ts_headline` over the whole text marks every matching word; markers in the text itself become spaces
 // (one UTF-16 unit for one), so the offsets computed from the marked text are offsets into the text.
 const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, HighlightAll=true`;
@@ -62,34 +70,57 @@ export class SearchRepository {
    * plan require `deleted_at IS NULL`, and their text is gone.
    */
   async search(tenantId: TenantId, page: SearchPageQuery): Promise<FoundRow[]> {
-    const params: unknown[] = [tenantId, page.query, page.before, page.limit, MARKERS, HEADLINE_OPTIONS];
-    let candidates: string;
     if (page.chatIds === null) {
       // The whole tenant: for a common word the planner walks the primary key backwards and stops at
       // `limit` hits; for a rare one it takes the GIN index and sorts the few hits.
-      candidates = `SELECT ${MESSAGE_COLUMNS} FROM messages m
-         WHERE m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search_vector @@ ${TSQUERY}
-           AND ($3::uuid IS NULL OR m.id < $3)
-         ORDER BY m.id DESC LIMIT $4`;
-    } else {
-      params.push(page.chatIds);
-      // ts_match_vq is the function behind @@: the same test, but no index answers it, so the plan reads
-      // the chats' messages (by the history index) and tests each one.
-      const matches =
-        page.scopeSize !== null && page.scopeSize <= SMALL_SCOPE
-          ? `ts_match_vq(m.search_vector, (SELECT ${TSQUERY}))`
-          : `m.search_vector @@ ${TSQUERY}`;
-      // OFFSET 0 keeps the LIMIT out of the inner plan. Without it the planner may walk the tenant's
-      // newest messages by primary key, expecting to meet enough of these chats' hits soon; for a rare
-      // word, or chats that are quiet, that reads the whole tenant (measured: 300 ms per million
-      // messages). With it, the cost is bounded by the messages of these chats.
-      candidates = `SELECT * FROM (
+      return this.marked(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m
+          WHERE m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search_vector @@ ${TSQUERY}
+            AND ($3::uuid IS NULL OR m.id < $3)
+          ORDER BY m.id DESC LIMIT $4`,
+        tenantId,
+        page,
+      );
+    }
+    const small = page.scopeSize !== null && page.scopeSize <= SMALL_SCOPE;
+    if (!small) {
+      const recent = await this.marked(
+        `SELECT ${MESSAGE_COLUMNS} FROM (
+            SELECT * FROM messages m WHERE m.tenant_id = $1 AND ($3::uuid IS NULL OR m.id < $3)
+             ORDER BY m.id DESC LIMIT ${RECENT_WINDOW}) m
+          WHERE m.chat_id = ANY($7::uuid[]) AND m.deleted_at IS NULL
+            AND ts_match_vq(m.search_vector, (SELECT ${TSQUERY}))
+          ORDER BY m.id DESC LIMIT $4`,
+        tenantId,
+        page,
+      );
+      if (recent.length >= page.limit) return recent;
+    }
+    // ts_match_vq is the function behind @@: the same test, but no index answers it, so the plan reads
+    // the chats' messages (by the history index) and tests each one.
+    const matches = small
+      ? `ts_match_vq(m.search_vector, (SELECT ${TSQUERY}))`
+      : `m.search_vector @@ ${TSQUERY}`;
+    // OFFSET 0 keeps the LIMIT out of the inner plan. Without it the planner may walk the tenant's
+    // newest messages by primary key, expecting to meet enough of these chats' hits soon; for a rare
+    // word, or chats that are quiet, that reads the whole tenant (measured: 300 ms per million
+    // messages). With it, the cost is bounded by the messages of these chats.
+    return this.marked(
+      `SELECT * FROM (
           SELECT ${MESSAGE_COLUMNS} FROM messages m
            WHERE m.tenant_id = $1 AND m.chat_id = ANY($7::uuid[]) AND m.deleted_at IS NULL AND ${matches}
              AND ($3::uuid IS NULL OR m.id < $3)
           OFFSET 0) m
-        ORDER BY m.id DESC LIMIT $4`;
-    }
+        ORDER BY m.id DESC LIMIT $4`,
+      tenantId,
+      page,
+    );
+  }
+
+  /** Runs a candidates query ($1 tenant, $2 query, $3 before, $4 limit, $7 chats) and marks the matches. */
+  private marked(candidates: string, tenantId: TenantId, page: SearchPageQuery): Promise<FoundRow[]> {
+    const params: unknown[] = [tenantId, page.query, page.before, page.limit, MARKERS, HEADLINE_OPTIONS];
+    if (page.chatIds !== null) params.push(page.chatIds);
     return this.db.query<FoundRow>(
       `SELECT page.*, ts_headline('simple', translate(page.text, $5, '  '), ${TSQUERY}, $6) AS marked
          FROM (${candidates}) page
