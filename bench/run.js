@@ -6,6 +6,9 @@ import { describeEnvironment } from './lib/environment.js';
 import { abortLoad } from './lib/load.js';
 import { cleanupAll } from './lib/server.js';
 import { historyScenario } from './scenarios/history.js';
+import { groupScenario } from './scenarios/realtime-group.js';
+import { idleScenario } from './scenarios/realtime-idle.js';
+import { pairsScenario } from './scenarios/realtime-pairs.js';
 import { searchScenario } from './scenarios/search.js';
 import { sendScenario } from './scenarios/send.js';
 
@@ -14,6 +17,13 @@ const SCENARIOS = {
   'send-1000-chats': () => sendScenario({ name: 'send-1000-chats', chats: 1_000 }),
   history: () => historyScenario({ name: 'history' }),
   search: () => searchScenario({ name: 'search' }),
+  'realtime-1to1-1000': () => pairsScenario({ name: 'realtime-1to1-1000', rate: 1_000 }),
+  'realtime-1to1-3000': () => pairsScenario({ name: 'realtime-1to1-3000', rate: 3_000 }),
+  'realtime-1to1-6000': () => pairsScenario({ name: 'realtime-1to1-6000', rate: 6_000 }),
+  'realtime-1to1-10000': () => pairsScenario({ name: 'realtime-1to1-10000', rate: 10_000 }),
+  'realtime-group-100': () =>
+    groupScenario({ name: 'realtime-group-100', members: 100, senders: 10, perSender: 20 }),
+  'realtime-idle-10000': () => idleScenario({ name: 'realtime-idle-10000' }),
 };
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);

@@ -5,6 +5,8 @@ let aborted = false;
 export function abortLoad() {
   aborted = true;
 }
+/** Whether Ctrl-C asked every loop to stop. */
+export const isAborted = () => aborted;
 
 /**
  * Keeps `concurrency` requests in flight until `maxRequests` have been issued or `maxMs` has passed,

@@ -1,6 +1,6 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,14 @@ const MAIN = fileURLToPath(new URL('../../dist/apps/api/src/main.js', import.met
 const POOL_SIZE = process.env.BENCH_POOL_SIZE ?? '20';
 /** Extra node flags for the API, e.g. `BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
 const NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * `BENCH_CPU_PROF=1`: each API process writes a V8 CPU profile to `BENCH_CPU_PROF_DIR` (default
+ * /tmp/parley-bench-prof) when it stops; `node bench/profile-summary.js <file>` ranks its hot spots.
+ */
+export const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ?? '/tmp/parley-bench-prof';
+const PROFILING = process.env.BENCH_CPU_PROF === '1';
+if (PROFILING) NODE_ARGS.push('--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`);
+const MEMORY_PROBE = fileURLToPath(new URL('./memory-probe.js', import.meta.url));
 const CLK_TCK = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -86,16 +94,20 @@ function rssMB(pid) {
 /**
  * The API as a child process (`node dist/apps/api/src/main.js`) on a fresh database and a free loopback
  * port, so that the load generator does not share its event loop. `stop()` ends it and drops the database.
+ * `memoryProbe: true` preloads bench/lib/memory-probe.js (with `--expose-gc`), for `probeMemory()`.
  */
-export async function startServer() {
+export async function startServer({ memoryProbe = false } = {}) {
   const dbName = `parley_bench_${randomBytes(6).toString('hex')}`;
   await withAdmin((client) => client.query(`CREATE DATABASE ${dbName}`));
   const databaseUrl = Object.assign(new URL(ADMIN_DATABASE_URL), { pathname: `/${dbName}` }).toString();
   const adminToken = `bench-operator-${randomBytes(16).toString('hex')}`;
   const port = await freePort();
-  const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
+  const memoryFile = memoryProbe ? `/tmp/${dbName}-memory.json` : null;
+  const probeArgs = memoryProbe ? ['--expose-gc', '--import', MEMORY_PROBE] : [];
+  const child = spawn(process.execPath, [...NODE_ARGS, ...probeArgs, MAIN], {
     env: {
       ...process.env,
+      ...(memoryFile ? { BENCH_MEMORY_FILE: memoryFile } : {}),
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
@@ -160,8 +172,23 @@ export async function startServer() {
     poolSize: Number(POOL_SIZE),
     /** Starts measuring the API's and its Postgres backends' CPU, and the API's peak RSS. */
     monitor: () => startMonitor(child.pid, dbName, () => exited && { ...exited, output: output.slice(-500) }),
+    /** With `memoryProbe`: a full GC in the API, then its `process.memoryUsage()` (bytes). */
+    probeMemory: memoryFile ? () => probeMemory(child.pid, memoryFile) : null,
     stop,
   };
+}
+
+async function probeMemory(pid, file) {
+  rmSync(file, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error('the API did not answer the memory probe within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const usage = JSON.parse(readFileSync(file, 'utf8'));
+  rmSync(file, { force: true });
+  return usage;
 }
 
 async function waitUntilReady(baseUrl, exited, output) {
@@ -186,6 +213,14 @@ async function backendPids(dbName) {
   return rows.map((row) => row.pid);
 }
 
+/** Transactions committed in the database so far (Postgres reports them about once a second). */
+async function commits(dbName) {
+  const { rows } = await withAdmin((client) =>
+    client.query('SELECT xact_commit::float8 AS n FROM pg_stat_database WHERE datname = $1', [dbName]),
+  );
+  return rows[0]?.n ?? 0;
+}
+
 async function backendCpu(dbName) {
   const usage = new Map();
   for (const pid of await backendPids(dbName)) {
@@ -202,10 +237,13 @@ async function backendCpu(dbName) {
  */
 async function startMonitor(pid, dbName, exitStatus) {
   const startedAt = performance.now();
+  // Monotonic microseconds, the clock of V8's CPU profiles: `profile-summary.js --window from,to`.
+  const startedUs = process.hrtime.bigint() / 1000n;
   const serverStart = cpuSeconds(pid);
   const clientStart = process.cpuUsage();
   const machineStart = machineBusySeconds();
   const dbStart = await backendCpu(dbName);
+  const commitsStart = await commits(dbName);
   let peakRss = rssMB(pid) ?? 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMB(pid) ?? 0);
@@ -217,6 +255,8 @@ async function startMonitor(pid, dbName, exitStatus) {
       const rss = rssMB(pid);
       peakRss = Math.max(peakRss, rss ?? 0);
       const dbEnd = await backendCpu(dbName);
+      // Reported late by up to a second: a rough rate, good for "transactions per message".
+      const committed = (await commits(dbName)) - commitsStart;
       let dbSeconds = 0;
       for (const [backend, end] of dbEnd) dbSeconds += end - (dbStart.get(backend) ?? 0);
       const client = process.cpuUsage(clientStart);
@@ -225,12 +265,17 @@ async function startMonitor(pid, dbName, exitStatus) {
       const died = exitStatus();
       return {
         ...(died ? { serverExited: died } : {}),
+        ...(PROFILING ? { profileWindowUs: `${startedUs},${process.hrtime.bigint() / 1000n}` } : {}),
         server: {
           cpuPct: pct((cpuSeconds(pid) ?? serverStart) - serverStart),
           rssMB: rss === null ? null : Math.round(rss),
           peakRssMB: Math.round(peakRss),
         },
-        postgres: { cpuPct: pct(dbSeconds), backends: dbEnd.size },
+        postgres: {
+          cpuPct: pct(dbSeconds),
+          backends: dbEnd.size,
+          commitsPerSec: Math.round(committed / seconds),
+        },
         loadGenerator: { cpuPct: pct((client.user + client.system) / 1e6) },
         machine: { cpuPct: pct(machineBusySeconds() - machineStart), cores: os.availableParallelism() },
       };
