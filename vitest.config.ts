@@ -24,6 +24,7 @@ const LIBS = [
   'rate-limit',
   'health',
   'search',
+  'queue',
 ];
 
 export default defineConfig({

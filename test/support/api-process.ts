@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { REDIS_URL, TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from './environment.js';
+import { dropQueueKeys, newQueuePrefix } from './queue-prefix.js';
 import { createTestDatabase } from './test-database.js';
 
 export interface ApiProcess {
@@ -72,12 +73,14 @@ export async function startCluster(count: number): Promise<Cluster> {
     PARLEY_MASTER_KEY: TEST_MASTER_KEY,
     PARLEY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     PARLEY_RATE_LIMITS: 'off',
+    PARLEY_QUEUE_PREFIX: newQueuePrefix(),
   };
   const nodes = await Promise.all(Array.from({ length: count }, () => spawnApi(env)));
   return {
     nodes,
     stop: async () => {
       await Promise.all(nodes.map((node) => node.stop('SIGKILL')));
+      await dropQueueKeys(env.PARLEY_QUEUE_PREFIX);
       await database.drop();
     },
   };

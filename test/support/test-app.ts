@@ -5,6 +5,7 @@ import { createLogger } from '@parley/logging';
 import { createApiApp, type AppFactory } from '../../apps/api/src/app.js';
 import { REDIS_URL, TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from './environment.js';
 import { request, type Reply, type RequestOptions } from './http.js';
+import { dropQueueKeys, newQueuePrefix } from './queue-prefix.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -36,6 +37,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_POOL_SIZE: '10',
+    PARLEY_QUEUE_PREFIX: newQueuePrefix(),
     ...options.env,
   });
   const app = await createApiApp(
@@ -54,6 +56,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     request: (method, path, requestOptions) => request(baseUrl, method, path, requestOptions),
     close: async () => {
       await app.close();
+      if (config.redisUrl) await dropQueueKeys(config.queuePrefix);
       if (!options.database) await database.drop();
     },
   };

@@ -8,6 +8,7 @@ import { InboxModule } from '@parley/inbox';
 import { MessagesModule } from '@parley/messages';
 import { MetricsModule } from '@parley/metrics';
 import { PresenceModule } from '@parley/presence';
+import { QueueModule } from '@parley/queue';
 import { RateLimitModule } from '@parley/rate-limit';
 import { RealtimeModule } from '@parley/realtime';
 import { ReceiptsModule } from '@parley/receipts';
@@ -26,6 +27,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DbModule,
         RedisModule,
+        QueueModule.forRoot({ processJobs: config.workers === 'inline' }),
         FanoutModule,
         MetricsModule,
 

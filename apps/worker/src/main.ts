@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule, configFromEnvironmentOrExit, type Config } from '@parley/config';
 import { DbModule } from '@parley/db';
 import { createLogger, NestPinoLogger } from '@parley/logging';
+import { QueueModule } from '@parley/queue';
 import { RedisModule } from '@parley/redis';
 
 /**
@@ -14,7 +15,15 @@ import { RedisModule } from '@parley/redis';
 @Module({})
 class WorkerModule {
   static forRoot(config: Config): DynamicModule {
-    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), DbModule, RedisModule] };
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule,
+        RedisModule,
+        QueueModule.forRoot({ processJobs: true }),
+      ],
+    };
   }
 }
 

@@ -31,6 +31,13 @@ describe('parseConfig', () => {
     );
   });
 
+  it('runs queue processors in the API unless told they run in apps/worker, which needs Redis', () => {
+    expect(parseConfig({}).workers).toBe('inline');
+    expect(() => parseConfig({ PARLEY_WORKERS: 'off' })).toThrow(/PARLEY_WORKERS=off needs REDIS_URL/);
+    expect(parseConfig({ PARLEY_WORKERS: 'off', REDIS_URL: 'redis://localhost' }).workers).toBe('off');
+    expect(() => parseConfig({ PARLEY_QUEUE_PREFIX: 'a:b' })).toThrow(/PARLEY_QUEUE_PREFIX/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(parseConfig({ REDIS_URL: '' }).redisUrl).toBeNull();
   });

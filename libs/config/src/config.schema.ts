@@ -57,6 +57,17 @@ export const ENV_SCHEMA = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('pino log level'),
+  PARLEY_WORKERS: z
+    .enum(['inline', 'off'])
+    .default('inline')
+    .describe(
+      '`inline` runs the queue processors in each API process; `off` leaves them to `apps/worker` (needs REDIS_URL)',
+    ),
+  PARLEY_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .default('parley')
+    .describe('Redis key prefix of the queues; deployments sharing one Redis each need their own'),
   PARLEY_RATE_LIMITS: onOff
     .default('on')
     .describe('`off` disables request and send rate limits (load tests, benchmarks)'),
@@ -80,6 +91,9 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   rateLimits: boolean;
+  /** Where queue processors run: in the API process, or only in `apps/worker`. */
+  workers: 'inline' | 'off';
+  queuePrefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +126,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       'Invalid configuration: PARLEY_MASTER_KEY is required when DATABASE_URL is set (every node must share it)',
     );
   }
+  if (e.PARLEY_WORKERS === 'off' && !e.REDIS_URL) {
+    throw new ConfigError(
+      'Invalid configuration: PARLEY_WORKERS=off needs REDIS_URL (the worker process takes jobs from Redis)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -127,5 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
 
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',
+    workers: e.PARLEY_WORKERS,
+    queuePrefix: e.PARLEY_QUEUE_PREFIX,
   };
 }
