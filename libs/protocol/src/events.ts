@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import type { SERVER_EVENT_NAMES } from './constants.js';
 import { ChatKindSchema, MemberSchema, ReceiptSchema } from './chats.js';
 import { ErrorCodeSchema } from './errors.js';
 import { EditMessageBodySchema, EmojiSchema, MessageSchema, SendMessageBodySchema } from './messages.js';
 import { IdSchema, TimestampSchema, UserIdSchema } from './primitives.js';
 
-/** The socket.io namespace clients connect to (path `/socket.io`). */
-export const REALTIME_NAMESPACE = '/v1';
+export { REALTIME_NAMESPACE, SERVER_EVENT_NAMES } from './constants.js';
 
 /** Handshake `auth`: the publishable key and a user token, or the secret key (+ `onBehalfOf`) from a server. */
 export const HandshakeAuthSchema = z.strictObject({
@@ -102,6 +102,9 @@ export const SERVER_EVENTS = {
   'member:removed': MemberRemovedEventSchema,
 } as const;
 export type ServerEventName = keyof typeof SERVER_EVENTS;
+// SERVER_EVENT_NAMES (zod-free, for browser bundles) names exactly the events of SERVER_EVENTS.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _serverEventNamesMatch: SameKeys<ServerEventName, (typeof SERVER_EVENT_NAMES)[number]> = true;
 export type ServerEventPayload<E extends ServerEventName> = z.output<(typeof SERVER_EVENTS)[E]>;
 
 /** socket.io's typed event maps, for `Server<ClientToServerEvents, ServerToClientEvents>` and `Socket` clients. */
