@@ -68,6 +68,11 @@ export const ENV_SCHEMA = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
     .default('parley')
     .describe('Redis key prefix of the queues; deployments sharing one Redis each need their own'),
+  PARLEY_ALLOW_PRIVATE_URLS: onOff
+    .default('off')
+    .describe(
+      '`on` lets webhook and Web Push URLs reach loopback, link-local and private addresses (development, tests)',
+    ),
   PARLEY_RATE_LIMITS: onOff
     .default('on')
     .describe('`off` disables request and send rate limits (load tests, benchmarks)'),
@@ -94,6 +99,8 @@ export interface Config {
   /** Where queue processors run: in the API process, or only in `apps/worker`. */
   workers: 'inline' | 'off';
   queuePrefix: string;
+  /** Webhooks and push endpoints may reach private networks (never in production). */
+  allowPrivateUrls: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -148,5 +155,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',
     workers: e.PARLEY_WORKERS,
     queuePrefix: e.PARLEY_QUEUE_PREFIX,
+    allowPrivateUrls: e.PARLEY_ALLOW_PRIVATE_URLS === 'on',
   };
 }
