@@ -25,6 +25,10 @@ const LIBS = [
   'health',
   'search',
   'queue',
+  'egress',
+  'push',
+  'webhooks',
+  'fanout-queue',
 ];
 
 export default defineConfig({
