@@ -6,3 +6,5 @@ export * from './messages.js';
 export * from './chats.js';
 export * from './events.js';
 export * from './search.js';
+export * from './push.js';
+export * from './webhooks.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeString, TimestampSchema } from './primitives.js';
+import { PushSettingsSchema } from './push.js';
 
 /** An origin a browser may call from with the publishable key: `https://app.example.com` or `https://*.example.com`. */
 export const OriginPatternSchema = z
@@ -54,6 +55,7 @@ export const TenantSettingsSchema = z.object({
   allowedOrigins: z.array(OriginPatternSchema).max(100),
   guestAccess: z.boolean(),
   limits: TenantLimitsSchema,
+  push: PushSettingsSchema,
 });
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
@@ -73,6 +75,7 @@ export const UpdateTenantBodySchema = z
     allowedOrigins: z.array(OriginPatternSchema).max(100).optional(),
     guestAccess: z.boolean().optional(),
     limits: TenantLimitsSchema.partial().strict().optional(),
+    push: PushSettingsSchema.partial().strict().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one setting');
 export type UpdateTenantBody = z.infer<typeof UpdateTenantBodySchema>;

@@ -8,6 +8,7 @@ export function readSettings(stored: unknown): TenantSettings {
     allowedOrigins: raw.allowedOrigins ?? [],
     guestAccess: raw.guestAccess ?? false,
     limits: raw.limits ?? {},
+    push: raw.push ?? {},
   });
 }
 
@@ -19,6 +20,7 @@ export function mergeSettings(
     allowedOrigins: change.allowedOrigins ?? current.allowedOrigins,
     guestAccess: change.guestAccess ?? current.guestAccess,
     limits: { ...current.limits, ...change.limits },
+    push: { ...current.push, ...change.push },
   });
 }
 

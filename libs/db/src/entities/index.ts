@@ -1,10 +1,15 @@
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ChatMemberEntity } from './chat-member.entity.js';
 import { ChatEntity } from './chat.entity.js';
+import { DeviceEntity } from './device.entity.js';
+import { FcmCredentialsEntity } from './fcm-credentials.entity.js';
 import { MessageEntity } from './message.entity.js';
 import { ReactionEntity } from './reaction.entity.js';
 import { TenantEntity } from './tenant.entity.js';
 import { UserEntity } from './user.entity.js';
+import { VapidKeyEntity } from './vapid-key.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookEntity } from './webhook.entity.js';
 
 export {
   ApiKeyEntity,
@@ -14,6 +19,11 @@ export {
   ReactionEntity,
   TenantEntity,
   UserEntity,
+  DeviceEntity,
+  FcmCredentialsEntity,
+  VapidKeyEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 };
 
 export const ENTITIES = [
@@ -24,4 +34,9 @@ export const ENTITIES = [
   ChatMemberEntity,
   MessageEntity,
   ReactionEntity,
+  DeviceEntity,
+  FcmCredentialsEntity,
+  VapidKeyEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];
