@@ -1,0 +1,577 @@
+import type {
+  Changes,
+  ClientEventInput,
+  Chat,
+  ChatUpdatedEvent,
+  List,
+  Member,
+  MemberRole,
+  Message,
+  MessageEvent,
+  Receipt,
+  ReceiptEvent,
+} from '@parley/protocol';
+import { backoffDelay } from './backoff.js';
+import type { ClientContext } from './context.js';
+import type { Unsubscribe } from './emitter.js';
+import { ParleyError } from './errors.js';
+import { echo, liveReactions, localId, MessageWindow, type LocalMessage } from './message-list.js';
+import { ReceiptBook } from './receipts.js';
+import { Store, type ReadonlyStore } from './store.js';
+import { Timer } from './timers.js';
+import { TypingNotifier, TypingTracker } from './typing.js';
+
+/** Everything a chat view renders; a new snapshot after every change. */
+export interface ChatState {
+  /** The chat's summary (title, member count, last message, my unread count, my membership). */
+  chat: Chat;
+  /** Stored messages in `seq` order, then local echoes in the order they were sent. */
+  messages: readonly LocalMessage[];
+  /** Older messages exist on the server that are not loaded (`loadOlder()`). */
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  /** Other members typing now. */
+  typing: readonly string[];
+  /** Each member's delivered and read pointers (for chats of at most `receiptsUpTo` members). */
+  receipts: Readonly<Record<string, Receipt>>;
+  /**
+   * True while the messages are known to equal the server's: false while offline and until the
+   * catch-up after a reconnect has finished.
+   */
+  synced: boolean;
+  /** `close()` was called, or the current user left or was removed. */
+  closed: boolean;
+}
+
+type Source = 'live' | 'server';
+
+/**
+ * One chat the app has open: its messages (kept equal to the server's through live events and
+ * catch-up), typing, receipts, and the actions on it. Get one from `client.chats`.
+ */
+export class ParleyChat {
+  readonly id: string;
+  private readonly store: Store<ChatState>;
+  private readonly window = new MessageWindow();
+  private readonly receipts: ReceiptBook;
+  private readonly typingIn: TypingTracker;
+  private readonly typingOut: TypingNotifier;
+  /** Every change up to this chat version has been applied. */
+  private version = 0;
+  /** Versions applied from live events above `version`, waiting for the ones between. */
+  private readonly ahead = new Set<number>();
+  private readonly gapTimer: Timer;
+  private readonly retryTimer: Timer;
+  private catchUpRun: Promise<void> | null = null;
+  private catchUpAgain = false;
+  private catchUpFailures = 0;
+  private loaded = false;
+  /** Events for messages below the loaded window that arrive while an older page is on its way. */
+  private parked: { message: Message; source: Source; reaction?: MessageEvent['reaction'] }[] | null = null;
+  /** clientIds of messages sent from here: their stored messages keep the echo's `key`. */
+  private readonly sentHere = new Set<string>();
+
+  constructor(
+    chat: Chat,
+    private readonly context: ClientContext,
+    private readonly onClose: (chat: ParleyChat) => void,
+  ) {
+    this.id = chat.id;
+    const { timers, logger, userId } = context;
+    this.receipts = new ReceiptBook(userId);
+    this.gapTimer = new Timer(timers);
+    this.retryTimer = new Timer(timers);
+    this.store = new Store<ChatState>(
+      {
+        chat,
+        messages: [],
+        hasOlder: false,
+        loadingOlder: false,
+        typing: [],
+        receipts: {},
+        synced: false,
+        closed: false,
+      },
+      (error) => logger.error('A chat subscriber threw', error),
+    );
+    this.typingIn = new TypingTracker(timers, context.options.typing.expireMs, (typing) =>
+      this.patch({ typing }),
+    );
+    this.typingOut = new TypingNotifier(chat.id, context.connection, timers, logger, context.options.typing);
+  }
+
+  /** The chat's state store: `chat.state.get()`, `chat.state.subscribe(listener)`. */
+  get state(): ReadonlyStore<ChatState> {
+    return this.store;
+  }
+
+  getState(): ChatState {
+    return this.store.get();
+  }
+
+  /** Calls `listener` after every change of the state; returns its unsubscribe. */
+  subscribe(listener: (state: ChatState, previous: ChatState) => void): Unsubscribe {
+    return this.store.subscribe(listener);
+  }
+
+  /** Loads the chat and its newest page of messages, then catches up (done by `client.chats`). */
+  async load(): Promise<void> {
+    const { http, options } = this.context;
+    // The summary was read before the page: changes in between come again through catch-up.
+    const { chat } = this.store.get();
+    const page = await http.request<List<Message>>('GET', `/v1/chats/${this.id}/messages`, {
+      query: { limit: options.pageSize },
+    });
+    this.version = chat.version;
+    this.window.floorSeq = page.nextCursor !== null ? (page.data[0]?.seq ?? 0) : 0;
+    for (const message of page.data) this.apply(message, 'server');
+    this.loaded = true;
+    this.publish({ hasOlder: page.nextCursor !== null });
+    await Promise.all([this.loadReceipts(), this.catchUp()]);
+  }
+
+  /** Loads the page of messages before the oldest loaded one; resolves with whether more remain. */
+  async loadOlder(limit = this.context.options.pageSize): Promise<boolean> {
+    const state = this.store.get();
+    if (!state.hasOlder || state.loadingOlder) return state.hasOlder;
+    this.patch({ loadingOlder: true });
+    this.parked = [];
+    try {
+      const page = await this.context.http.request<List<Message>>('GET', `/v1/chats/${this.id}/messages`, {
+        query: { before: this.window.floorSeq, limit },
+      });
+      this.window.floorSeq = page.nextCursor !== null ? (page.data[0]?.seq ?? 0) : 0;
+      for (const message of page.data) this.apply(message, 'server');
+      // Changes to those messages that came in meanwhile are newer than the page (or equal).
+      for (const parked of this.parked) this.apply(parked.message, parked.source, parked.reaction);
+      this.publish({ hasOlder: page.nextCursor !== null });
+      return page.nextCursor !== null;
+    } finally {
+      this.parked = null;
+      this.patch({ loadingOlder: false });
+    }
+  }
+
+  /**
+   * Sends a message: it shows at once as a local echo (`sending`) and resolves with the stored
+   * message; rejects with a `ParleyError` if the server refuses it for good (the echo turns `failed`).
+   * Offline, it waits in the outbox and goes once online.
+   */
+  send(text: string, options: { replyTo?: string; clientId?: string } = {}): Promise<Message> {
+    this.requireOpen();
+    const clientId = options.clientId ?? this.context.newClientId();
+    this.sentHere.add(clientId);
+    const now = this.context.timers.now();
+    this.window.putEcho(echo(this.id, this.context.userId, clientId, text, options.replyTo ?? null, now));
+    this.publish();
+    this.typingOut.stop();
+    const outgoing = {
+      chatId: this.id,
+      clientId,
+      text,
+      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+    };
+    const sent = this.context.outbox.add(outgoing);
+    sent.catch(() => undefined); // reported through the echo's `failed` state; awaiting is optional
+    return sent;
+  }
+
+  /** Sends a `failed` message again (same `clientId`: still never a duplicate). */
+  retry(clientId: string): Promise<Message> {
+    const failed = this.window.echoOf(clientId);
+    if (!failed || failed.status !== 'failed') {
+      return Promise.reject(new ParleyError('not_found', `No failed message with clientId ${clientId}`));
+    }
+    this.window.removeEcho(clientId);
+    return this.send(failed.text ?? '', { clientId, ...(failed.replyTo ? { replyTo: failed.replyTo } : {}) });
+  }
+
+  /** Forgets a `failed` message. */
+  discard(clientId: string): void {
+    if (this.window.echoOf(clientId)?.status === 'failed' && this.window.removeEcho(clientId)) this.publish();
+  }
+
+  edit(messageId: string, text: string): Promise<Message> {
+    return this.change('message:edit', { chatId: this.id, messageId, text }, () =>
+      this.context.http.request('PATCH', `/v1/chats/${this.id}/messages/${messageId}`, { body: { text } }),
+    );
+  }
+
+  delete(messageId: string): Promise<Message> {
+    return this.change('message:delete', { chatId: this.id, messageId }, () =>
+      this.context.http.request('DELETE', `/v1/chats/${this.id}/messages/${messageId}`),
+    );
+  }
+
+  react(messageId: string, emoji: string): Promise<Message> {
+    return this.change('reaction:add', { chatId: this.id, messageId, emoji }, () =>
+      this.context.http.request('PUT', this.reactionPath(messageId, emoji)),
+    );
+  }
+
+  unreact(messageId: string, emoji: string): Promise<Message> {
+    return this.change('reaction:remove', { chatId: this.id, messageId, emoji }, () =>
+      this.context.http.request('DELETE', this.reactionPath(messageId, emoji)),
+    );
+  }
+
+  /** Moves my read pointer to `seq` (default: the newest message); it never moves back. */
+  async markRead(seq?: number): Promise<Receipt> {
+    const { connection, http } = this.context;
+    const receipt =
+      connection.state === 'online'
+        ? await connection.emit('read', seq === undefined ? { chatId: this.id } : { chatId: this.id, seq })
+        : await http.request<Receipt>('POST', `/v1/chats/${this.id}/read`, {
+            body: seq === undefined ? {} : { seq },
+          });
+    this.ownReceipt(receipt);
+    return receipt;
+  }
+
+  /** Call on every keystroke: "typing" goes out throttled, and stops by itself when idle. */
+  typing(): void {
+    if (!this.store.get().closed) this.typingOut.keystroke();
+  }
+
+  stopTyping(): void {
+    this.typingOut.stop();
+  }
+
+  members(options: { cursor?: string; limit?: number } = {}): Promise<List<Member>> {
+    return this.context.http.request('GET', `/v1/chats/${this.id}/members`, { query: { ...options } });
+  }
+
+  addMembers(userIds: string[], role: Exclude<MemberRole, 'owner'> = 'member'): Promise<List<Member>> {
+    return this.context.http.request('POST', `/v1/chats/${this.id}/members`, {
+      body: { members: userIds, role },
+    });
+  }
+
+  removeMember(userId: string): Promise<void> {
+    return this.context.http.request('DELETE', `/v1/chats/${this.id}/members/${encodeURIComponent(userId)}`);
+  }
+
+  /** Leaves the chat (and closes it here). */
+  async leave(): Promise<void> {
+    await this.removeMember(this.context.userId);
+    this.close();
+  }
+
+  async rename(title: string | null): Promise<Chat> {
+    const chat = await this.context.http.request<Chat>('PATCH', `/v1/chats/${this.id}`, { body: { title } });
+    this.patch({ chat });
+    return chat;
+  }
+
+  /** Stops following the chat; its state stays readable. */
+  close(): void {
+    if (this.store.get().closed) return;
+    this.typingOut.stop();
+    this.typingIn.clear();
+    for (const timer of [this.gapTimer, this.retryTimer]) timer.cancel();
+    this.patch({ closed: true, synced: false });
+    this.onClose(this);
+  }
+
+  // ---- fed by client.chats -------------------------------------------------------------------
+
+  /** A live message event of this chat. */
+  onMessageEvent(event: MessageEvent): void {
+    const { message, reaction } = event;
+    if (message.senderId && message.senderId !== this.context.userId)
+      this.typingIn.set(message.senderId, false);
+    const outcome = this.apply(message, 'live', reaction);
+    this.noteVersion(message.version);
+    if (outcome === 'none') return;
+    const chat = this.store.get().chat;
+    const unread =
+      outcome === 'new' && message.senderId !== this.context.userId && message.seq > this.myReadSeq();
+    this.publish(
+      outcome === 'new'
+        ? {
+            chat: {
+              ...chat,
+              unread: chat.unread + (unread ? 1 : 0),
+              lastMessage: message,
+              lastSeq: Math.max(chat.lastSeq, message.seq),
+              lastMessageAt: message.createdAt,
+            },
+          }
+        : {},
+    );
+  }
+
+  onTyping(userId: string, isTyping: boolean): void {
+    if (userId !== this.context.userId) this.typingIn.set(userId, isTyping);
+  }
+
+  onReceipt(event: ReceiptEvent): void {
+    if (event.userId === this.context.userId) return this.ownReceipt(event);
+    const before = this.receipts.marks();
+    this.receipts.update(event);
+    this.restyle(before);
+    this.publish({ receipts: this.receipts.snapshot() });
+  }
+
+  onChatUpdated(event: ChatUpdatedEvent): void {
+    const chat = this.store.get().chat;
+    this.patch({ chat: { ...chat, title: event.title, memberCount: event.memberCount } });
+  }
+
+  onMemberAdded(member: Member): void {
+    const before = this.receipts.marks();
+    this.receipts.add(member.userId);
+    this.restyle(before);
+    this.publish({ receipts: this.receipts.snapshot() });
+  }
+
+  onMemberRemoved(userId: string): void {
+    if (userId === this.context.userId) return this.close();
+    const before = this.receipts.marks();
+    this.receipts.remove(userId);
+    this.restyle(before);
+    this.publish({ receipts: this.receipts.snapshot() });
+  }
+
+  onOnline(): void {
+    if (!this.loaded || this.store.get().closed) return;
+    void this.loadReceipts().catch((error: unknown) => this.context.logger.warn('receipts', error));
+    void this.catchUp();
+  }
+
+  onOffline(): void {
+    this.typingIn.clear();
+    this.patch({ synced: false });
+  }
+
+  /** The outbox's answer for a message sent from here. */
+  onStored(clientId: string, message: Message): void {
+    this.apply(message, 'server');
+    this.noteVersion(message.version);
+    this.publish();
+  }
+
+  onSendFailed(clientId: string, error: ParleyError): void {
+    const pending = this.window.echoOf(clientId);
+    if (!pending) return;
+    this.window.putEcho({
+      ...pending,
+      status: 'failed',
+      error: { code: error.code, message: error.message },
+    });
+    this.publish();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  /**
+   * Applies one server view of a message: a newer version replaces the older (a REST or ack view also
+   * replaces a live view of the same version, for its exact `me`); messages below the loaded window
+   * are left for `loadOlder`.
+   */
+  private apply(
+    message: Message,
+    source: Source,
+    reaction?: MessageEvent['reaction'],
+  ): 'new' | 'changed' | 'none' {
+    const known = this.window.bySeq(message.seq);
+    if (known && (source === 'live' ? message.version <= known.version : message.version < known.version))
+      return 'none';
+    if (!known && message.seq < this.window.floorSeq) {
+      this.parked?.push(reaction ? { message, source, reaction } : { message, source });
+      return 'none';
+    }
+    const mine = message.senderId === this.context.userId && message.senderId !== null;
+    const reactions =
+      source === 'live' ? liveReactions(message, known, reaction, this.context.userId) : message.reactions;
+    const keepKey = mine && message.clientId !== null && this.sentHere.has(message.clientId);
+    this.window.put({
+      ...message,
+      reactions,
+      key: known?.key ?? (keepKey ? localId(message.clientId!) : message.id),
+      status: mine ? this.receipts.statusOf(message.seq) : 'sent',
+      error: null,
+    });
+    if (mine && message.clientId !== null) {
+      if (this.window.removeEcho(message.clientId))
+        this.context.outbox.confirm(this.id, message.clientId, message);
+    }
+    if (!known && !mine && message.senderId !== null) this.context.delivered(this.id, message.seq);
+    return known ? 'changed' : 'new';
+  }
+
+  private async change<E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(
+    event: E,
+    payload: ClientEventInput<E>,
+    rest: () => Promise<Message>,
+  ): Promise<Message> {
+    this.requireOpen();
+    const { connection } = this.context;
+    let message: Message | null = null;
+    if (connection.state === 'online') {
+      try {
+        message = (await connection.emit(event, payload)) as Message;
+      } catch (error) {
+        if (!(error instanceof ParleyError && error.code === 'disconnected')) throw error;
+      }
+    }
+    message ??= await rest();
+    this.apply(message, 'server');
+    this.noteVersion(message.version);
+    this.publish();
+    return message;
+  }
+
+  /** Tracks which chat versions have been applied; a gap that stays open is filled by a catch-up. */
+  private noteVersion(version: number): void {
+    if (!this.loaded || version <= this.version) return;
+    if (version === this.version + 1) {
+      this.version = version;
+      while (this.ahead.delete(this.version + 1)) this.version += 1;
+      if (this.ahead.size === 0) this.gapTimer.cancel();
+      return;
+    }
+    this.ahead.add(version);
+    // Events of concurrent changes may arrive out of order: give the missing ones a moment.
+    if (!this.gapTimer.pending) this.gapTimer.set(this.context.options.gapGraceMs, () => void this.catchUp());
+  }
+
+  /** Fetches every change after the applied version, page by page, until none is left. */
+  catchUp(): Promise<void> {
+    if (this.catchUpRun) {
+      this.catchUpAgain = true;
+      return this.catchUpRun;
+    }
+    this.gapTimer.cancel();
+    this.catchUpRun = this.runCatchUp().finally(() => {
+      this.catchUpRun = null;
+    });
+    return this.catchUpRun;
+  }
+
+  private async runCatchUp(): Promise<void> {
+    const { http, options, connection, logger } = this.context;
+    try {
+      do {
+        this.catchUpAgain = false;
+        for (let more = true; more && !this.store.get().closed;) {
+          const page = await http.request<Changes>('GET', `/v1/chats/${this.id}/changes`, {
+            query: { since: this.version, limit: options.changesPageSize },
+          });
+          for (const message of page.data) this.apply(message, 'server');
+          this.version = Math.max(this.version, page.version);
+          for (const seen of this.ahead) if (seen <= this.version) this.ahead.delete(seen);
+          while (this.ahead.delete(this.version + 1)) this.version += 1;
+          more = page.hasMore;
+          this.publish();
+        }
+      } while (this.catchUpAgain);
+      this.catchUpFailures = 0;
+      await this.refreshSummary();
+      if (this.ahead.size > 0 && !this.gapTimer.pending)
+        this.gapTimer.set(options.gapGraceMs, () => void this.catchUp());
+      if (connection.state === 'online') this.patch({ synced: true });
+    } catch (error) {
+      logger.warn('Catch-up failed', error);
+      // Offline: the next `online` catches up. Online: try again with backoff.
+      if (error instanceof ParleyError && error.retryable && connection.state === 'online') {
+        const delay = backoffDelay(this.catchUpFailures++, options.reconnect, this.context.random);
+        this.retryTimer.set(delay, () => void this.catchUp());
+      }
+    }
+  }
+
+  private async loadReceipts(): Promise<void> {
+    const { http, options } = this.context;
+    if (this.store.get().chat.memberCount > options.receiptsUpTo) return;
+    const all: Receipt[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: List<Receipt> = await http.request<List<Receipt>>('GET', `/v1/chats/${this.id}/receipts`, {
+        query: { cursor: cursor ?? undefined, limit: 100 },
+      });
+      all.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor !== null && all.length <= options.receiptsUpTo);
+    const before = this.receipts.marks();
+    this.receipts.reset(all, cursor === null);
+    this.restyle(before, true);
+    this.publish({ receipts: this.receipts.snapshot() });
+  }
+
+  private ownReceipt(receipt: Receipt): void {
+    this.receipts.update(receipt);
+    const state = this.store.get();
+    const membership = state.chat.membership;
+    const readSeq = Math.max(membership?.readSeq ?? 0, receipt.readSeq);
+    let unread = state.chat.unread;
+    if (this.window.floorSeq <= readSeq + 1) {
+      unread = this.countUnread(readSeq);
+    } else {
+      // Unread messages below the loaded window: the server counts them.
+      void this.refreshSummary();
+    }
+    this.patch({
+      receipts: this.receipts.snapshot(),
+      chat: {
+        ...state.chat,
+        unread,
+        membership: membership
+          ? { ...membership, readSeq, deliveredSeq: Math.max(membership.deliveredSeq, receipt.deliveredSeq) }
+          : membership,
+      },
+    });
+  }
+
+  private countUnread(readSeq: number): number {
+    let unread = 0;
+    const messages = this.window.storedMessages();
+    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > readSeq; i--) {
+      const message = messages[i]!;
+      if (message.senderId !== this.context.userId && !message.deletedAt) unread += 1;
+    }
+    return unread;
+  }
+
+  private async refreshSummary(): Promise<void> {
+    try {
+      const chat = await this.context.http.request<Chat>('GET', `/v1/chats/${this.id}`);
+      this.patch({ chat: { ...chat, version: Math.max(chat.version, this.version) } });
+    } catch (error) {
+      this.context.logger.debug('Chat summary not refreshed', error);
+    }
+  }
+
+  private myReadSeq(): number {
+    return this.store.get().chat.membership?.readSeq ?? 0;
+  }
+
+  /** Re-derives my messages' statuses after the receipt pointers moved. */
+  private restyle(before: { delivered: number; read: number }, all = false): void {
+    const from = all ? 0 : this.receipts.changedSince(before);
+    if (from === null) return;
+    const userId = this.context.userId;
+    this.window.restyle(from, (message) => {
+      if (message.senderId !== userId) return message;
+      const status = this.receipts.statusOf(message.seq);
+      return status === message.status ? message : { ...message, status };
+    });
+  }
+
+  private reactionPath(messageId: string, emoji: string): string {
+    return `/v1/chats/${this.id}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`;
+  }
+
+  private requireOpen(): void {
+    if (this.store.get().closed) throw new ParleyError('closed', `Chat ${this.id} is closed`);
+  }
+
+  private patch(change: Partial<ChatState>): void {
+    this.store.update((state) => ({ ...state, ...change }));
+  }
+
+  /** Publishes the message window (and any other change) as a new snapshot. */
+  private publish(change: Partial<ChatState> = {}): void {
+    this.patch({ ...change, messages: this.window.snapshot() });
+  }
+}
