@@ -44,7 +44,12 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: Object.fromEntries(LIBS.map((name) => [`@parley/${name}`, lib(name)])),
+    alias: {
+      // The SDK from source; `/server` first, as the first alias that prefixes an import wins.
+      '@parley/sdk/server': fileURLToPath(new URL('./sdk-js/src/server.ts', import.meta.url)),
+      '@parley/sdk': fileURLToPath(new URL('./sdk-js/src/index.ts', import.meta.url)),
+      ...Object.fromEntries(LIBS.map((name) => [`@parley/${name}`, lib(name)])),
+    },
   },
   test: {
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.test.ts'],
