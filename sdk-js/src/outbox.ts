@@ -126,6 +126,7 @@ export class Outbox {
     if (queue[0] !== entry) return;
     if (error.code === 'disconnected' || error.code === 'closed') {
       // Unknown whether it was stored: the resend after reconnecting will tell (same clientId).
+      this.options.logger.debug(`Send of ${entry.clientId} interrupted; it goes again once online`);
       entry.state = 'queued';
       return;
     }
