@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParleyClient } from '@parley/sdk';
+import { bundleSdk, type Bundle } from '../../sdk-js/bench/bundle.js';
+import { createTenant, upsertUser, type TestTenant } from '../factories/tenants.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { eventually, newClient } from './support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>Parley SDK in a browser</title>
+<script type="module">
+  import * as Parley from '/parley-sdk.js';
+  window.Parley = Parley;
+  window.sdkLoaded = true;
+</script>`;
+
+/** What the page reports back. */
+interface BrowserRun {
+  userId: string | null;
+  states: string[];
+  mine: { text: string | null; status: string } | undefined;
+  received: string[];
+  error?: string;
+}
+
+describe('SDK in Chromium', () => {
+  let app: TestApp;
+  let tenant: TestTenant;
+  let bundle: Bundle;
+  let pages: Server;
+  let pageOrigin: string;
+  let browser: Browser | undefined;
+  let peer: ParleyClient | undefined;
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+    bundle = await bundleSdk();
+    pages = createServer((request, response) => {
+      if (request.url === '/parley-sdk.js') {
+        response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle.code);
+      } else if (request.url === '/favicon.ico') {
+        response.writeHead(204).end();
+      } else if (request.url === '/') {
+        response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
+    pageOrigin = `http://127.0.0.1:${(pages.address() as { port: number }).port}`;
+    app = await startTestApp();
+    tenant = await createTenant(app, { allowedOrigins: [pageOrigin] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await peer?.disconnect();
+    await browser?.close();
+    await new Promise((resolve) => pages?.close(resolve));
+    await app?.close();
+  });
+
+  it('bundles without zod and without the Node-only token signer', () => {
+    expect(bundle.modules.some((path) => path.includes('/zod/'))).toBe(false);
+    expect(bundle.modules.some((path) => path.endsWith('server.ts'))).toBe(false);
+    expect(bundle.code).not.toContain('createHmac');
+    expect(bundle.modules.some((path) => path.includes('socket.io-client'))).toBe(true);
+  });
+
+  it('connects, sends and receives from a page', async () => {
+    await upsertUser(tenant.server(), 'web');
+    await upsertUser(tenant.server(), 'node');
+    peer = newClient(app.baseUrl, tenant);
+    await peer.connect(() => tenant.token('node'));
+    const nodeChat = await peer.chats.openDirect('web');
+
+    const page = await browser!.newPage();
+    page.setDefaultTimeout(15_000);
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await page.goto(pageOrigin + '/');
+    await page.waitForFunction(() => (globalThis as unknown as { sdkLoaded?: boolean }).sdkLoaded === true);
+
+    const run = page.evaluate(
+      async ({ baseUrl, apiKey, token }): Promise<BrowserRun> => {
+        const { ParleyClient } = (globalThis as unknown as { Parley: typeof import('@parley/sdk') }).Parley;
+        const states: string[] = [];
+        const client = new ParleyClient({ baseUrl, apiKey });
+        client.on('connection', ({ state }) => states.push(state));
+        try {
+          await client.connect(token);
+          const chat = await client.chats.openDirect('node');
+          await chat.send('hello from chromium');
+          // Wait (bounded) for the peer's answer and for our message to be delivered to it.
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
+            const check = () => {
+              const { messages } = chat.getState();
+              const mine = messages.find((m) => m.senderId === 'web');
+              if (messages.some((m) => m.senderId === 'node') && mine?.status !== 'sent') {
+                clearTimeout(timer);
+                off();
+                resolve();
+              }
+            };
+            const off = chat.subscribe(check);
+            check();
+          });
+          const { messages } = chat.getState();
+          const mine = messages.find((m) => m.senderId === 'web');
+          return {
+            userId: client.userId,
+            states,
+            mine: mine && { text: mine.text, status: mine.status },
+            received: messages.filter((m) => m.senderId === 'node').map((m) => m.text ?? ''),
+          };
+        } catch (error) {
+          return { userId: client.userId, states, mine: undefined, received: [], error: String(error) };
+        } finally {
+          await client.disconnect();
+        }
+      },
+      { baseUrl: app.baseUrl, apiKey: tenant.publishableKey, token: await tenant.token('web') },
+    );
+
+    await eventually(() =>
+      expect(nodeChat.getState().messages.map((m) => m.text)).toContain('hello from chromium'),
+    );
+    await nodeChat.send('hello browser');
+    const result = await run;
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({
+      userId: 'web',
+      mine: { text: 'hello from chromium', status: expect.stringMatching(/delivered|read/) },
+      received: ['hello browser'],
+    });
+    expect(result.states.slice(0, 2)).toEqual(['connecting', 'online']);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
