@@ -251,6 +251,21 @@ export class ChatsRepository {
     );
   }
 
+  /** A page of members in user id order (keyset), each with whether they have the chat muted now. */
+  memberMutePage(
+    tenantId: TenantId,
+    chatId: string,
+    afterUserId: string | null,
+    limit: number,
+  ): Promise<{ userId: string; muted: boolean }[]> {
+    return this.db.query(
+      `SELECT m.user_id AS "userId", COALESCE(m.muted_until > now(), false) AS muted FROM chat_members m
+        WHERE m.tenant_id = $1 AND m.chat_id = $2 AND ($3::text IS NULL OR m.user_id > $3)
+        ORDER BY m.user_id LIMIT $4`,
+      [tenantId, chatId, afterUserId, limit],
+    );
+  }
+
   /** A user's chats, most recent activity first, each with the user's membership. */
   async listForUser(
     tenantId: TenantId,

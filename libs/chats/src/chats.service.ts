@@ -191,6 +191,24 @@ export class ChatsService {
     }
   }
 
+  /**
+   * Members to notify of a new message, a page at a time in user id order (keyset over the primary
+   * key, so a 100,000-member group is walked in equal steps): those after `afterUserId` who have not
+   * muted the chat. `next` continues the walk; null when it is done.
+   */
+  async notifiableMembers(
+    tenantId: TenantId,
+    chatId: string,
+    afterUserId: string | null,
+    limit: number,
+  ): Promise<{ userIds: string[]; next: string | null }> {
+    const page = await this.chats.memberMutePage(tenantId, chatId, afterUserId, limit);
+    return {
+      userIds: page.filter((m) => !m.muted).map((m) => m.userId),
+      next: page.length === limit ? page.at(-1)!.userId : null,
+    };
+  }
+
   /** The chats whose rooms a user's sockets join. */
   chatIdsOf(tenantId: TenantId, userId: string): Promise<string[]> {
     return this.chats.chatIdsOf(tenantId, userId);

@@ -7,9 +7,11 @@ import { PresenceRepository } from './presence.repository.js';
 import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './presence-store.js';
 import { PRESENCE_STORE, PresenceService } from './presence.service.js';
 
+/**
+ * Who is online, read-only and without the upkeep timers of `PresenceService`: for work that only
+ * asks (push skips members with a live connection), including in `apps/worker`.
+ */
 @Module({
-  imports: [ChatsModule, TenancyModule],
-  controllers: [PresenceController],
   providers: [
     {
       provide: PRESENCE_STORE,
@@ -17,9 +19,15 @@ import { PRESENCE_STORE, PresenceService } from './presence.service.js';
       useFactory: (redis: MaybeRedis): PresenceStore =>
         redis ? new RedisPresenceStore(redis) : new MemoryPresenceStore(),
     },
-    PresenceRepository,
-    PresenceService,
   ],
+  exports: [PRESENCE_STORE],
+})
+export class PresenceStoreModule {}
+
+@Module({
+  imports: [ChatsModule, TenancyModule, PresenceStoreModule],
+  controllers: [PresenceController],
+  providers: [PresenceRepository, PresenceService],
   exports: [PresenceService],
 })
 export class PresenceModule {}

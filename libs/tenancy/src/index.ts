@@ -8,3 +8,5 @@ export * from './user-tokens.js';
 export * from './user-tokens.service.js';
 export * from './api-keys.js';
 export * from './settings.js';
+export * from './secret-box.js';
+export * from './ttl-cache.js';

@@ -27,6 +27,7 @@ import { UserTokensService } from './user-tokens.service.js';
     // Registered first among the global guards: rate limits and routes see an authenticated caller.
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TenantsService, AuthService, UserTokensService],
+  // SecretBox: other capabilities seal their secrets (webhook secrets, FCM credentials) with the master key too.
+  exports: [TenantsService, AuthService, UserTokensService, SecretBox],
 })
 export class TenancyModule {}

@@ -1,1 +1,2 @@
 export * from './users.module.js';
+export * from './users.service.js';

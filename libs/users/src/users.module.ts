@@ -10,5 +10,6 @@ import { UsersService } from './users.service.js';
   imports: [ChatsModule, MessagesModule, TenancyModule],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService],
+  exports: [UsersService],
 })
 export class UsersModule {}

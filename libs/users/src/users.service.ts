@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChatsService } from '@parley/chats';
+import type { TenantId } from '@parley/db';
 import { MessagesService } from '@parley/messages';
 import type { List, UpsertUserBody, User, UserToken } from '@parley/protocol';
 import { UserTokensService, type Actor } from '@parley/tenancy';
@@ -48,6 +49,12 @@ export class UsersService {
   async getMany(actor: Actor, userIds: string[]): Promise<List<User>> {
     const rows = await this.users.find(actor.tenantId, [...new Set(userIds)]);
     return { data: rows.filter((r) => !r.deletedAt).map(toUser), nextCursor: null };
+  }
+
+  /** Display names (null when unset) of the named users that exist, e.g. for notification titles. */
+  async names(tenantId: TenantId, userIds: string[]): Promise<Map<string, string | null>> {
+    const rows = await this.users.find(tenantId, [...new Set(userIds)]);
+    return new Map(rows.filter((r) => !r.deletedAt).map((r) => [r.id, r.name]));
   }
 
   /**
