@@ -73,6 +73,11 @@ export const ENV_SCHEMA = z.object({
     .describe(
       '`on` lets webhook and Web Push URLs reach loopback, link-local and private addresses (development, tests)',
     ),
+  PARLEY_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL')
+    .default('mailto:admin@localhost')
+    .describe('Contact that Web Push services may use about this server (VAPID `sub`)'),
   PARLEY_RATE_LIMITS: onOff
     .default('on')
     .describe('`off` disables request and send rate limits (load tests, benchmarks)'),
@@ -101,6 +106,7 @@ export interface Config {
   queuePrefix: string;
   /** Webhooks and push endpoints may reach private networks (never in production). */
   allowPrivateUrls: boolean;
+  vapidSubject: string;
 }
 
 export class ConfigError extends Error {}
@@ -156,5 +162,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     workers: e.PARLEY_WORKERS,
     queuePrefix: e.PARLEY_QUEUE_PREFIX,
     allowPrivateUrls: e.PARLEY_ALLOW_PRIVATE_URLS === 'on',
+    vapidSubject: e.PARLEY_VAPID_SUBJECT,
   };
 }

@@ -1,3 +1,4 @@
+import type { PushPayload, WebhookEvent } from '@parley/protocol';
 import type { QueueSpecs } from './job-queue.js';
 
 /**
@@ -20,8 +21,8 @@ export type FanoutJob =
       kind: 'event';
       tenantId: string;
       chatId: string;
-      /** The webhook event, built once so that every delivery of it carries the same id and body. */
-      event: { id: string; type: string; createdAt: string; data: unknown };
+      /** Built once, when the change committed: every delivery of it carries the same id and body. */
+      event: WebhookEvent;
     }
   | {
       /** Push for one new message to the members after `afterUserId` (keyset), one chunk per job. */
@@ -29,21 +30,16 @@ export type FanoutJob =
       tenantId: string;
       chatId: string;
       messageId: string;
-      afterUserId: string | null;
+      senderId: string;
+      afterUserId: string;
+      notification: PushPayload;
     };
-
-export interface PushNotification {
-  /** Null when the tenant's `push.notificationText` is `none`. */
-  title: string | null;
-  body: string | null;
-  /** Enough for the client to open the chat and fetch the message. */
-  data: { chatId: string; messageId: string; seq: string };
-}
 
 export interface PushJob {
   tenantId: string;
   deviceId: string;
-  notification: PushNotification;
+  /** Built once per message (the tenant's `push.notificationText` applied), sent as is to each device. */
+  notification: PushPayload;
 }
 
 export interface WebhookJob {
@@ -61,7 +57,7 @@ export const PARLEY_QUEUES: QueueSpecs<ParleyJobs> = {
   fanout: { attempts: 8, backoffMs: 1_000, concurrency: 4 },
   // Push services ask for a few retries at most; a notification hours late is worse than none.
   push: { attempts: 5, backoffMs: 2_000, concurrency: 50 },
-  // About 9 hours of retries (1 min, 2 min, 4 min, …) before a delivery counts as failed.
+  // About 8.5 hours of retries (1 min, 2 min, 4 min, …) before a delivery counts as failed.
   webhooks: { attempts: 10, backoffMs: 60_000, concurrency: 20 },
   index: { attempts: 5, backoffMs: 1_000, concurrency: 1 },
 };
