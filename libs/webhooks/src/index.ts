@@ -1,0 +1,3 @@
+export * from './webhook-signature.js';
+export * from './webhooks.module.js';
+export * from './webhooks.service.js';
