@@ -3,6 +3,7 @@ import { ChatsModule } from '@parley/chats';
 import { ConfigModule, type Config } from '@parley/config';
 import { DbModule } from '@parley/db';
 import { FanoutModule } from '@parley/fanout';
+import { FanoutQueueModule } from '@parley/fanout-queue';
 import { HealthModule } from '@parley/health';
 import { InboxModule } from '@parley/inbox';
 import { MessagesModule } from '@parley/messages';
@@ -43,6 +44,8 @@ export class AppModule {
         PresenceModule,
         RealtimeModule,
         SearchModule,
+        // Webhooks, push and the fan-out that feeds them (its jobs run here with PARLEY_WORKERS=inline).
+        FanoutQueueModule,
       ],
     };
   }

@@ -3,14 +3,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, configFromEnvironmentOrExit, type Config } from '@parley/config';
 import { DbModule } from '@parley/db';
+import { FanoutModule } from '@parley/fanout';
+import { FanoutQueueModule } from '@parley/fanout-queue';
 import { createLogger, NestPinoLogger } from '@parley/logging';
 import { QueueModule } from '@parley/queue';
 import { RedisModule } from '@parley/redis';
 
 /**
- * The worker process for scaled-out installs: it will run the queue processors (fan-out, push,
- * webhooks, indexing) that `apps/api` otherwise runs in-process. Until the queues exist it only
- * connects to Postgres and Redis, so deployments can already include it.
+ * The worker process for scaled-out installs: it runs the queue processors (fan-out, push, webhooks)
+ * that `apps/api` otherwise runs in-process (`PARLEY_WORKERS=inline`). Run API nodes with
+ * `PARLEY_WORKERS=off` and as many workers as the queues need; they share jobs through Redis.
  */
 @Module({})
 class WorkerModule {
@@ -22,6 +24,9 @@ class WorkerModule {
         DbModule,
         RedisModule,
         QueueModule.forRoot({ processJobs: true }),
+        // The chat services push depends on publish through it; a worker has no sockets to reach.
+        FanoutModule,
+        FanoutQueueModule,
       ],
     };
   }

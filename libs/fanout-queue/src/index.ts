@@ -1,0 +1,2 @@
+export * from './fanout-queue.module.js';
+export * from './fanout.processor.js';
