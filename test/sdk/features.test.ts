@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParleyClient } from '@parley/sdk';
+import { createTenant, upsertUser, type TestTenant } from '../factories/tenants.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { eventually, expectSameAsServer, newClient } from './support.js';
+
+describe('SDK: chats, history, typing, presence, search', () => {
+  let app: TestApp;
+  let tenant: TestTenant;
+  const clients: ParleyClient[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    tenant = await createTenant(app, { limits: { messagesPerSecond: 1_000 } });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.disconnect()));
+    await app?.close();
+  });
+
+  async function connect(userId: string, options: Parameters<typeof newClient>[2] = {}) {
+    await upsertUser(tenant.server(), userId);
+    const client = newClient(app.baseUrl, tenant, options);
+    clients.push(client);
+    await client.connect(() => tenant.token(userId));
+    return client;
+  }
+
+  it('lists chats in pages, creates groups, and manages members', async () => {
+    const amy = await connect('amy');
+    for (const id of ['bob', 'cal', 'dee']) await upsertUser(tenant.server(), id);
+    const direct = await amy.chats.openDirect('bob');
+    expect(await amy.chats.openDirect('bob')).toBe(direct); // one direct chat, one object
+    const group = await amy.chats.createGroup({ title: 'Crew', members: ['bob', 'cal'] });
+    await group.send('first in the group');
+    const first = await amy.chats.list({ limit: 1 });
+    expect(first.data.map((c) => c.id)).toEqual([group.id]);
+    const second = await amy.chats.list({ limit: 1, cursor: first.nextCursor! });
+    expect(second.data.map((c) => c.id)).toEqual([direct.id]);
+
+    await group.addMembers(['dee']);
+    expect((await group.members()).data.map((m) => [m.userId, m.role])).toEqual(
+      expect.arrayContaining([
+        ['amy', 'owner'],
+        ['dee', 'member'],
+      ]),
+    );
+    await eventually(() =>
+      expect(Object.keys(group.getState().receipts).sort()).toEqual(['amy', 'bob', 'cal', 'dee']),
+    );
+    await group.removeMember('cal');
+    await eventually(() => expect(group.getState().chat.memberCount).toBe(3));
+    await group.rename('Crew 2');
+    expect(group.getState().chat.title).toBe('Crew 2');
+  });
+
+  it('loads older pages until the whole history is there, and counts unread', async () => {
+    const eli = await connect('eli', { pageSize: 20 });
+    await upsertUser(tenant.server(), 'fox');
+    const fox = tenant.server('fox');
+    const chatId = (await tenant.server()('POST', '/v1/chats', { kind: 'direct', members: ['eli', 'fox'] }))
+      .body.id as string;
+    for (let i = 0; i < 45; i++)
+      await fox('POST', `/v1/chats/${chatId}/messages`, { clientId: `h${i}`, text: `history ${i}` });
+    const chat = await eli.chats.open(chatId);
+    expect(chat.getState()).toMatchObject({ hasOlder: true });
+    expect(chat.getState().messages.map((m) => m.text)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `history ${i + 25}`),
+    );
+    expect(chat.getState().chat.unread).toBe(45);
+    expect(await chat.loadOlder()).toBe(true);
+    expect(await chat.loadOlder()).toBe(false);
+    expect(chat.getState().messages).toHaveLength(45);
+    await expectSameAsServer(chat, tenant, 'eli');
+
+    await chat.markRead(chat.getState().messages[39]!.seq);
+    expect(chat.getState().chat.unread).toBe(5);
+    await fox('POST', `/v1/chats/${chatId}/messages`, { clientId: 'h-new', text: 'one more' });
+    await eventually(() => expect(chat.getState().chat.unread).toBe(6));
+    await chat.markRead();
+    expect(chat.getState().chat.unread).toBe(0);
+  });
+
+  it('edits, deletes and reacts, and shows who is typing', async () => {
+    const gus = await connect('gus');
+    const hop = await connect('hop', { typing: { throttleMs: 100, idleMs: 300 } });
+    const gusChat = await gus.chats.openDirect('hop');
+    const hopChat = await hop.chats.open(gusChat.id);
+    const message = await gusChat.send('typo');
+    await gusChat.edit(message.id, 'fixed');
+    await hopChat.react(message.id, '+1');
+    await eventually(() =>
+      expect(gusChat.getState().messages[0]).toMatchObject({
+        text: 'fixed',
+        editedAt: expect.any(String),
+        reactions: { '+1': { count: 1, me: false } },
+      }),
+    );
+    await hopChat.unreact(message.id, '+1');
+    await gusChat.delete(message.id);
+    await eventually(() =>
+      expect(hopChat.getState().messages[0]).toMatchObject({ text: null, reactions: {} }),
+    );
+
+    hopChat.typing();
+    await eventually(() => expect(gusChat.getState().typing).toEqual(['hop']));
+    // Idle for 300 ms: the typing stops by itself.
+    await eventually(() => expect(gusChat.getState().typing).toEqual([]), 3_000);
+    hopChat.typing();
+    await eventually(() => expect(gusChat.getState().typing).toEqual(['hop']));
+    await hopChat.send('done typing');
+    await eventually(() => expect(gusChat.getState().typing).toEqual([]));
+    await expectSameAsServer(gusChat, tenant, 'gus');
+    await expectSameAsServer(hopChat, tenant, 'hop');
+  });
+
+  it('follows presence and searches messages', async () => {
+    const ivy = await connect('ivy');
+    await upsertUser(tenant.server(), 'jay');
+    const chat = await ivy.chats.openDirect('jay');
+    expect((await ivy.presence.query(['jay', 'ivy'])).map((p) => [p.userId, p.online])).toEqual([
+      ['jay', false],
+      ['ivy', true],
+    ]);
+    const jay = await connect('jay');
+    await eventually(() => expect(ivy.presence.get('jay')?.online).toBe(true));
+    await jay.disconnect();
+    await eventually(() => expect(ivy.presence.get('jay')?.online).toBe(false), 8_000);
+
+    await chat.send('the quarterly numbers look fine');
+    const hits = await ivy.search({ q: 'quarterly', chatId: chat.id });
+    expect(hits.data.map((hit) => hit.message.text)).toEqual(['the quarterly numbers look fine']);
+    expect(hits.data[0]!.highlight.matches).toEqual([{ start: 4, end: 13 }]);
+    expect(await ivy.users(['jay'])).toMatchObject([{ id: 'jay' }]);
+  }, 20_000);
+});
