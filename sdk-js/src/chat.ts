@@ -45,6 +45,9 @@ export interface ChatState {
 
 type Source = 'live' | 'server';
 
+/** Attempts at an edit, delete or reaction the server refuses for now. */
+const CHANGE_ATTEMPTS = 5;
+
 /**
  * One chat the app has open: its messages (kept equal to the server's through live events and
  * catch-up), typing, receipts, and the actions on it. Get one from `client.chats`.
@@ -400,26 +403,38 @@ export class ParleyChat {
     return known ? 'changed' : 'new';
   }
 
+  /**
+   * Edits, deletes and reactions are idempotent: one refused for now (rate limit, time limit, a node
+   * going down) is made again with backoff, a few times. Offline, they go over REST.
+   */
   private async change<E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(
     event: E,
     payload: ClientEventInput<E>,
     rest: () => Promise<Message>,
   ): Promise<Message> {
     this.requireOpen();
-    const { connection } = this.context;
-    let message: Message | null = null;
-    if (connection.state === 'online') {
+    const { connection, options, random, timers } = this.context;
+    for (let attempt = 1; ; attempt++) {
       try {
-        message = (await connection.emit(event, payload)) as Message;
+        let message: Message | null = null;
+        if (connection.state === 'online') {
+          try {
+            message = (await connection.emit(event, payload)) as Message;
+          } catch (error) {
+            if (!(error instanceof ParleyError && error.code === 'disconnected')) throw error;
+          }
+        }
+        message ??= await rest();
+        this.apply(message, 'server');
+        this.noteVersion(message.version);
+        this.publish();
+        return message;
       } catch (error) {
-        if (!(error instanceof ParleyError && error.code === 'disconnected')) throw error;
+        if (!(error instanceof ParleyError && error.retryable) || attempt >= CHANGE_ATTEMPTS) throw error;
+        const delay = backoffDelay(attempt - 1, options.retry, random);
+        await new Promise<void>((resolve) => timers.setTimeout(resolve, delay));
       }
     }
-    message ??= await rest();
-    this.apply(message, 'server');
-    this.noteVersion(message.version);
-    this.publish();
-    return message;
   }
 
   /** Tracks which chat versions have been applied; a gap that stays open is filled by a catch-up. */
@@ -452,12 +467,14 @@ export class ParleyChat {
   private async runCatchUp(): Promise<void> {
     const { http, options, connection, logger } = this.context;
     try {
+      let changes = 0;
       do {
         this.catchUpAgain = false;
         for (let more = true; more && !this.store.get().closed;) {
           const page = await http.request<Changes>('GET', `/v1/chats/${this.id}/changes`, {
             query: { since: this.version, limit: options.changesPageSize },
           });
+          changes += page.data.length;
           for (const message of page.data) this.apply(message, 'server');
           this.version = Math.max(this.version, page.version);
           for (const seen of this.ahead) if (seen <= this.version) this.ahead.delete(seen);
@@ -467,7 +484,8 @@ export class ParleyChat {
         }
       } while (this.catchUpAgain);
       this.catchUpFailures = 0;
-      await this.refreshSummary();
+      // The summary (unread count, last message) moved with what came in.
+      if (changes > 0) await this.refreshSummary();
       if (this.ahead.size > 0 && !this.gapTimer.pending)
         this.gapTimer.set(options.gapGraceMs, () => void this.catchUp());
       if (connection.state === 'online') this.patch({ synced: true });

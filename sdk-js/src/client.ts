@@ -52,7 +52,8 @@ export interface ParleyClientOptions {
    */
   reconnect?: BackoffOptions;
   /**
-   * Backoff for sends the server refused for now (`rate_limited`, `unavailable`, …).
+   * Backoff for sends, edits, deletes and reactions the server refused for now (`rate_limited`,
+   * `unavailable`, …).
    * @default { initialDelayMs: 500, maxDelayMs: 30000, factor: 2, jitter: 0.5 }
    */
   sendRetry?: BackoffOptions;
@@ -195,6 +196,7 @@ export class ParleyClient {
       receiptsUpTo: options.receiptsUpTo ?? 200,
       gapGraceMs: options.gapGraceMs ?? 1_000,
       reconnect: options.reconnect ?? {},
+      retry: options.sendRetry ?? {},
       typing: { ...TYPING_DEFAULTS, ...options.typing },
     };
     const newClientId = options.newClientId ?? (() => globalThis.crypto.randomUUID());

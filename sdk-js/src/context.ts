@@ -13,6 +13,8 @@ export interface ResolvedOptions {
   receiptsUpTo: number;
   gapGraceMs: number;
   reconnect: BackoffOptions;
+  /** Backoff for requests the server refused for now. */
+  retry: BackoffOptions;
   typing: Required<TypingOptions>;
 }
 
