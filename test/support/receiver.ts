@@ -9,7 +9,12 @@ export interface Received {
   at: number;
 }
 
-export type Responder = (request: Received, index: number) => { status: number; body?: string };
+export interface Reply {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+export type Responder = (request: Received, index: number) => Reply;
 
 /**
  * A local HTTP server standing in for a webhook receiver or a push service: it records every request
@@ -40,8 +45,8 @@ export class Receiver {
           at: Date.now(),
         };
         this.requests.push(received);
-        const { status, body } = this.respond(received, this.requests.length - 1);
-        response.writeHead(status, { 'content-type': 'text/plain' }).end(body ?? '');
+        const { status, body, headers } = this.respond(received, this.requests.length - 1);
+        response.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(body ?? '');
       });
     });
     this.server.on('connection', () => (this.connections += 1));
