@@ -304,6 +304,29 @@ describe('realtime gateway', () => {
     });
   });
 
+  describe('delivery receipts in large groups', () => {
+    it('stores delivered pointers of a group over 32 members without announcing them', async () => {
+      const members = Array.from({ length: 33 }, (_, i) => `big${i}`);
+      const chatId = await group('big', members);
+      const watcher = await connectAs('big0');
+      const reporter = await connectAs('big1');
+      const receipts = collect(watcher, 'receipt');
+      const seq = (
+        await tenant.server('big0')('POST', `/v1/chats/${chatId}/messages`, { clientId: 'b', text: 'hi all' })
+      ).body.seq;
+      expect(await emitAck(reporter, 'delivered', { chatId, seq })).toEqual({ ok: true, data: null });
+      await eventually(async () => {
+        const stored = await server('GET', `/v1/chats/${chatId}/receipts?limit=100`);
+        return stored.body.data.find((r: { userId: string }) => r.userId === 'big1').deliveredSeq === seq;
+      }, 3_000);
+      // Reads still are announced.
+      await emitAck(reporter, 'read', { chatId, seq });
+      await eventually(() =>
+        expect(receipts).toEqual([{ chatId, userId: 'big1', deliveredSeq: seq, readSeq: seq }]),
+      );
+    });
+  });
+
   describe('presence', () => {
     it('shows a user online while connected, and tells chat partners when they leave', async () => {
       const chatId = await group('presence', ['oli', 'pam']);

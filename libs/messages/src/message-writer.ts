@@ -23,14 +23,18 @@ interface SendRequest {
 }
 
 /** Sends that arrive while earlier batches are being written are written together; see Batcher. */
-const MAX_BATCH = 256;
-const MAX_CONCURRENT_BATCHES = 2;
+const MAX_BATCH = 500;
+/**
+ * One batch at a time: while it is written the next one gathers, and a node announces a chat's
+ * messages in the order they were numbered.
+ */
+const MAX_CONCURRENT_BATCHES = 1;
 
 const idempotencyKey = (r: { tenantId: string; senderId: string | null; clientId: string | null }): string =>
   `${r.tenantId}|${r.senderId}|${r.clientId}`;
 
 /**
- * Stores new messages. One send alone is one statement; concurrent sends share a transaction that
+ * Stores new messages. One send alone is one statement; concurrent sends share one statement that
  * takes each chat's counter once for all of its new messages, so that throughput is not capped at one
  * database round trip per message. Each request carries its own tenant id, and every row it touches
  * is matched on that tenant id.
@@ -62,9 +66,9 @@ export class MessageWriter {
   private async write(requests: SendRequest[]): Promise<(SendOutcome | Error)[]> {
     if (requests.length > 1) {
       try {
-        return await this.db.transaction((tx) => this.writeTogether(tx, requests));
+        return await this.writeTogether(requests);
       } catch (error) {
-        // Another node raced one of these clientIds: one at a time resolves such races.
+        // A resend of one of these clientIds committed meanwhile (on any node): one at a time resolves it.
         if (!isUniqueViolation(error, 'messages_client_id_uq')) throw error;
       }
     }
@@ -106,94 +110,79 @@ export class MessageWriter {
     return outcomeFor(chatId, row, created);
   }
 
-  private async writeTogether(tx: Queryable, requests: SendRequest[]): Promise<SendOutcome[]> {
-    // Chat rows are locked in one order by every batch, so concurrent batches cannot deadlock.
-    const chats = [...new Map(requests.map((r) => [`${r.tenantId}|${r.chatId}`, r])).values()].sort((a, b) =>
-      `${a.tenantId}|${a.chatId}`.localeCompare(`${b.tenantId}|${b.chatId}`),
-    );
-    await tx.query(
-      `SELECT 1 FROM chats c JOIN unnest($1::uuid[], $2::uuid[]) AS x(tenant_id, id)
-           ON c.tenant_id = x.tenant_id AND c.id = x.id
-        ORDER BY c.tenant_id, c.id FOR UPDATE OF c`,
-      [chats.map((c) => c.tenantId), chats.map((c) => c.chatId)],
-    );
-    // Read after the locks: a resend committed by anyone before them is seen and answered as a replay.
-    const earlier = new Map(
-      (
-        await this.existing(
-          tx,
-          requests.map((r) => ({ tenantId: r.tenantId, senderId: r.senderId, clientId: r.draft.clientId })),
-        )
-      ).map((row) => [
-        idempotencyKey({ tenantId: row.tenantId, senderId: row.senderId, clientId: row.clientId }),
-        row,
-      ]),
-    );
-    const fresh = new Map<string, SendRequest>();
-    for (const request of requests) {
+  /**
+   * Many sends in one statement: the chats involved are locked in one order (so concurrent batches
+   * cannot deadlock), each takes its counter once for all of its new messages, and the messages are
+   * numbered in arrival order. Resends of a clientId already stored answer the original.
+   */
+  private async writeTogether(requests: SendRequest[]): Promise<SendOutcome[]> {
+    // A second copy of a clientId within one batch is answered like a resend of the first.
+    const firstOf = new Map<string, number>();
+    const unique: SendRequest[] = [];
+    requests.forEach((request) => {
       const key = idempotencyKey({
         tenantId: request.tenantId,
         senderId: request.senderId,
         clientId: request.draft.clientId,
       });
-      if (!earlier.has(key) && !fresh.has(key)) fresh.set(key, request);
-    }
-    const created = new Map<string, MessageRow>();
-    if (fresh.size > 0) {
-      const perChat = new Map<string, SendRequest[]>();
-      for (const request of fresh.values()) {
-        const chatKey = `${request.tenantId}|${request.chatId}`;
-        const group = perChat.get(chatKey);
-        if (group) group.push(request);
-        else perChat.set(chatKey, [request]);
+      if (!firstOf.has(key)) {
+        firstOf.set(key, unique.length);
+        unique.push(request);
       }
-      const counts = [...perChat.values()];
-      const bumped = await tx.query<{ tenantId: string; chatId: string; base: number }>(
-        `UPDATE chats c SET version = c.version + x.n, last_seq = c.version + x.n,
+    });
+    const rows = await this.db.query<MessageRow & { tenantId: string; ord: number; created: boolean }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[])
+           WITH ORDINALITY AS x(tenant_id, chat_id, sender_id, client_id, id, text, reply_to, ord)
+       ), existing AS (
+         SELECT x.ord, m.* FROM input x
+           JOIN messages m ON m.tenant_id = x.tenant_id AND m.sender_id = x.sender_id AND m.client_id = x.client_id
+       ), fresh AS (
+         SELECT x.*, row_number() OVER (PARTITION BY x.tenant_id, x.chat_id ORDER BY x.ord) AS k
+           FROM input x WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = x.ord)
+       ), counts AS (
+         SELECT tenant_id, chat_id, count(*)::int AS n FROM fresh GROUP BY tenant_id, chat_id
+       ), locked AS MATERIALIZED (
+         SELECT c.tenant_id, c.id FROM chats c JOIN counts ON c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
+          ORDER BY c.tenant_id, c.id FOR UPDATE OF c
+       ), bump AS (
+         UPDATE chats c SET version = c.version + counts.n, last_seq = c.version + counts.n,
                 last_message_at = now(), last_activity_at = now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS x(tenant_id, id, n)
-          WHERE c.tenant_id = x.tenant_id AND c.id = x.id
-          RETURNING c.tenant_id AS "tenantId", c.id AS "chatId", c.version - x.n AS base`,
-        [counts.map((g) => g[0]!.tenantId), counts.map((g) => g[0]!.chatId), counts.map((g) => g.length)],
-      );
-      const base = new Map(bumped.map((b) => [`${b.tenantId}|${b.chatId}`, b.base]));
-      const rows: { request: SendRequest; seq: number }[] = [];
-      for (const [chatKey, group] of perChat) {
-        const start = base.get(chatKey);
-        if (start === undefined) throw new Error(`Chat ${chatKey} vanished while sending`);
-        group.forEach((request, i) => rows.push({ request, seq: start + i + 1 }));
-      }
-      const inserted = await tx.query<MessageRow & { tenantId: string }>(
-        `INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, reply_to)
-         SELECT x.tenant_id, x.id, x.chat_id, x.seq, x.seq, x.sender_id, x.client_id, 'text', x.text, x.reply_to
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::uuid[])
-             AS x(tenant_id, id, chat_id, seq, sender_id, client_id, text, reply_to)
-         RETURNING m.tenant_id AS "tenantId", ${MESSAGE_COLUMNS}`,
-        [
-          rows.map((r) => r.request.tenantId),
-          rows.map((r) => r.request.draft.id),
-          rows.map((r) => r.request.chatId),
-          rows.map((r) => r.seq),
-          rows.map((r) => r.request.senderId),
-          rows.map((r) => r.request.draft.clientId),
-          rows.map((r) => r.request.draft.text),
-          rows.map((r) => r.request.draft.replyTo),
-        ],
-      );
-      for (const row of inserted) created.set(row.id, stripTenant(row));
-    }
+           FROM counts JOIN locked ON locked.tenant_id = counts.tenant_id AND locked.id = counts.chat_id
+          WHERE c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
+          RETURNING c.tenant_id, c.id, c.version - counts.n AS base
+       ), inserted AS (
+         INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, reply_to)
+         SELECT f.tenant_id, f.id, f.chat_id, b.base + f.k, b.base + f.k, f.sender_id, f.client_id, 'text', f.text, f.reply_to
+           FROM fresh f JOIN bump b ON b.tenant_id = f.tenant_id AND b.id = f.chat_id
+         RETURNING m.tenant_id AS "tenantId", ${MESSAGE_COLUMNS}
+       )
+       SELECT x.ord::int AS ord, true AS created, i.* FROM inserted i JOIN input x ON x.id = i.id
+       UNION ALL
+       SELECT e.ord::int, false, e.tenant_id, ${MESSAGE_COLUMNS.replaceAll('m.', 'e.')} FROM existing e`,
+      [
+        unique.map((r) => r.tenantId),
+        unique.map((r) => r.chatId),
+        unique.map((r) => r.senderId),
+        unique.map((r) => r.draft.clientId),
+        unique.map((r) => r.draft.id),
+        unique.map((r) => r.draft.text),
+        unique.map((r) => r.draft.replyTo),
+      ],
+    );
+    const byOrd = new Map(
+      rows.map(({ ord, created, tenantId: _tenantId, ...row }) => [ord, { row, created }]),
+    );
     return requests.map((request) => {
       const key = idempotencyKey({
         tenantId: request.tenantId,
         senderId: request.senderId,
         clientId: request.draft.clientId,
       });
-      const before = earlier.get(key);
-      if (before) return outcomeFor(request.chatId, stripTenant(before), false);
-      const first = fresh.get(key)!;
-      const row = created.get(first.draft.id)!;
-      // A second copy of the same clientId within one batch answers like a resend.
-      return outcomeFor(request.chatId, row, first === request);
+      const index = firstOf.get(key)!;
+      const stored = byOrd.get(index + 1);
+      if (!stored) throw new Error(`Chat ${request.chatId} vanished while sending`);
+      return outcomeFor(request.chatId, stored.row, stored.created && unique[index] === request);
     });
   }
 
@@ -213,9 +202,4 @@ export class MessageWriter {
 function outcomeFor(chatId: string, row: MessageRow, created: boolean): SendOutcome {
   if (row.chatId !== chatId) return { kind: 'client_id_taken' };
   return { kind: created ? 'created' : 'replayed', row };
-}
-
-function stripTenant<T extends { tenantId?: string }>(row: T): Omit<T, 'tenantId'> {
-  const { tenantId: _tenantId, ...rest } = row;
-  return rest;
 }

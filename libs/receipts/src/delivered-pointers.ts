@@ -3,7 +3,15 @@ import type { TenantId } from '@parley/db';
 import { ReceiptBroadcaster } from './receipt-broadcaster.js';
 import { ReceiptsRepository } from './receipts.repository.js';
 
+/**
+ * Chats larger than this store delivered pointers without announcing them: in a busy group every
+ * member's device reports every message, and relaying each report to every member would cost more
+ * than the messages themselves. Read pointers are always announced; `GET …/receipts` has both.
+ */
+export const DELIVERY_RECEIPTS_MAX_MEMBERS = 32;
+
 /** How long delivered pointers gather before one write; also the most a crash can lose of them. */
+
 const FLUSH_EVERY_MS = 500;
 
 /**
@@ -59,7 +67,10 @@ export class DeliveredPointers implements OnModuleDestroy {
     for (const [tenantId, entries] of byTenant) {
       try {
         const moved = await this.receipts.advanceDelivered(tenantId, entries);
-        for (const receipt of moved) this.broadcaster.publish(tenantId, receipt.chatId, receipt);
+        for (const { chatId, memberCount, ...receipt } of moved) {
+          if (memberCount <= DELIVERY_RECEIPTS_MAX_MEMBERS)
+            this.broadcaster.publish(tenantId, chatId, receipt);
+        }
       } catch (error) {
         this.logger.error({ err: error, tenantId }, 'could not write delivered pointers');
       }

@@ -32,14 +32,16 @@ export class ReceiptsRepository {
   async advanceDelivered(
     tenantId: TenantId,
     pointers: { chatId: string; userId: string; seq: number }[],
-  ): Promise<(Receipt & { chatId: string })[]> {
-    return this.db.query<Receipt & { chatId: string }>(
+  ): Promise<(Receipt & { chatId: string; memberCount: number })[]> {
+    return this.db.query<Receipt & { chatId: string; memberCount: number }>(
       `UPDATE chat_members m
           SET delivered_seq = LEAST(x.seq, c.last_seq)
          FROM unnest($2::uuid[], $3::text[], $4::bigint[]) AS x(chat_id, user_id, seq), chats c
         WHERE m.tenant_id = $1 AND m.chat_id = x.chat_id AND m.user_id = x.user_id
           AND c.tenant_id = $1 AND c.id = x.chat_id AND m.delivered_seq < LEAST(x.seq, c.last_seq)
-        RETURNING m.chat_id AS "chatId", m.user_id AS "userId", m.delivered_seq AS "deliveredSeq", m.read_seq AS "readSeq"`,
+        RETURNING m.chat_id AS "chatId", m.user_id AS "userId", m.delivered_seq AS "deliveredSeq", m.read_seq AS "readSeq",
+                  c.member_count AS "memberCount"`,
+
       [tenantId, pointers.map((p) => p.chatId), pointers.map((p) => p.userId), pointers.map((p) => p.seq)],
     );
   }
