@@ -43,7 +43,18 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new NestPinoLogger(logger),
   });
-  app.enableShutdownHooks();
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    // Closing drains the queues: running jobs finish, waiting ones stay in Redis for another worker.
+    logger.info({ signal }, 'worker stopping');
+    await app.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing'));
+    logger.info('worker stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   logger.info('worker started');
 }
 
