@@ -1,6 +1,7 @@
 import type {
   Changes,
   ClientEventInput,
+  ClientEventResult,
   Chat,
   ChatUpdatedEvent,
   List,
@@ -11,6 +12,7 @@ import type {
   Receipt,
   ReceiptEvent,
 } from '@parley/protocol';
+import { retrying, socketOrRest } from './actions.js';
 import { backoffDelay } from './backoff.js';
 import type { ClientContext } from './context.js';
 import type { Unsubscribe } from './emitter.js';
@@ -20,6 +22,7 @@ import { ReceiptBook } from './receipts.js';
 import { Store, type ReadonlyStore } from './store.js';
 import { Timer } from './timers.js';
 import { TypingNotifier, TypingTracker } from './typing.js';
+import { VersionTracker } from './versions.js';
 
 /** Everything a chat view renders; a new snapshot after every change. */
 export interface ChatState {
@@ -59,17 +62,14 @@ export class ParleyChat {
   private readonly receipts: ReceiptBook;
   private readonly typingIn: TypingTracker;
   private readonly typingOut: TypingNotifier;
-  /** Every change up to this chat version has been applied. */
-  private version = 0;
-  /** Versions applied from live events above `version`, waiting for the ones between. */
-  private readonly ahead = new Set<number>();
+  private readonly versions = new VersionTracker();
   private readonly gapTimer: Timer;
   private readonly retryTimer: Timer;
   private catchUpRun: Promise<void> | null = null;
   private catchUpAgain = false;
   private catchUpFailures = 0;
   private loaded = false;
-  /** Events for messages below the loaded window that arrive while an older page is on its way. */
+  /** Live events during the first load, and events below the window while an older page loads. */
   private parked: { message: Message; source: Source; reaction?: MessageEvent['reaction'] }[] | null = null;
   /** clientIds of messages sent from here: their stored messages keep the echo's `key`. */
   private readonly sentHere = new Set<string>();
@@ -122,13 +122,18 @@ export class ParleyChat {
     const { http, options } = this.context;
     // The summary was read before the page: changes in between come again through catch-up.
     const { chat } = this.store.get();
+    this.parked = [];
     const page = await http.request<List<Message>>('GET', `/v1/chats/${this.id}/messages`, {
       query: { limit: options.pageSize },
     });
-    this.version = chat.version;
+    this.versions.caughtUpTo(chat.version);
     this.window.floorSeq = page.nextCursor !== null ? (page.data[0]?.seq ?? 0) : 0;
     for (const message of page.data) this.apply(message, 'server');
     this.loaded = true;
+    // Live events that came during the load, now that the window's floor is known.
+    const early = this.parked ?? [];
+    this.parked = null;
+    for (const parked of early) this.apply(parked.message, parked.source, parked.reaction);
     this.publish({ hasOlder: page.nextCursor !== null });
     await Promise.all([this.loadReceipts(), this.catchUp()]);
   }
@@ -161,7 +166,7 @@ export class ParleyChat {
    * Offline, it waits in the outbox and goes once online.
    */
   send(text: string, options: { replyTo?: string; clientId?: string } = {}): Promise<Message> {
-    this.requireOpen();
+    if (this.store.get().closed) return Promise.reject(this.closedError());
     const clientId = options.clientId ?? this.context.newClientId();
     this.sentHere.add(clientId);
     const now = this.context.timers.now();
@@ -220,13 +225,15 @@ export class ParleyChat {
 
   /** Moves my read pointer to `seq` (default: the newest message); it never moves back. */
   async markRead(seq?: number): Promise<Receipt> {
-    const { connection, http } = this.context;
-    const receipt =
-      connection.state === 'online'
-        ? await connection.emit('read', seq === undefined ? { chatId: this.id } : { chatId: this.id, seq })
-        : await http.request<Receipt>('POST', `/v1/chats/${this.id}/read`, {
-            body: seq === undefined ? {} : { seq },
-          });
+    const receipt = await socketOrRest(
+      this.context.connection,
+      'read',
+      seq === undefined ? { chatId: this.id } : { chatId: this.id, seq },
+      () =>
+        this.context.http.request('POST', `/v1/chats/${this.id}/read`, {
+          body: seq === undefined ? {} : { seq },
+        }),
+    );
     this.ownReceipt(receipt);
     return receipt;
   }
@@ -377,6 +384,10 @@ export class ParleyChat {
     source: Source,
     reaction?: MessageEvent['reaction'],
   ): 'new' | 'changed' | 'none' {
+    if (!this.loaded && source === 'live') {
+      this.parked?.push(reaction ? { message, source, reaction } : { message, source });
+      return 'none';
+    }
     const known = this.window.bySeq(message.seq);
     if (known && (source === 'live' ? message.version <= known.version : message.version < known.version))
       return 'none';
@@ -414,41 +425,24 @@ export class ParleyChat {
   ): Promise<Message> {
     this.requireOpen();
     const { connection, options, random, timers } = this.context;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        let message: Message | null = null;
-        if (connection.state === 'online') {
-          try {
-            message = (await connection.emit(event, payload)) as Message;
-          } catch (error) {
-            if (!(error instanceof ParleyError && error.code === 'disconnected')) throw error;
-          }
-        }
-        message ??= await rest();
-        this.apply(message, 'server');
-        this.noteVersion(message.version);
-        this.publish();
-        return message;
-      } catch (error) {
-        if (!(error instanceof ParleyError && error.retryable) || attempt >= CHANGE_ATTEMPTS) throw error;
-        const delay = backoffDelay(attempt - 1, options.retry, random);
-        await new Promise<void>((resolve) => timers.setTimeout(resolve, delay));
-      }
-    }
+    // Each of these events acks with the Message.
+    const viaRest = rest as () => Promise<ClientEventResult<E>>;
+    const work = () => socketOrRest(connection, event, payload, viaRest) as Promise<Message>;
+    const message = await retrying(work, CHANGE_ATTEMPTS, options.retry, random, timers);
+    this.apply(message, 'server');
+    this.noteVersion(message.version);
+    this.publish();
+    return message;
   }
 
   /** Tracks which chat versions have been applied; a gap that stays open is filled by a catch-up. */
   private noteVersion(version: number): void {
-    if (!this.loaded || version <= this.version) return;
-    if (version === this.version + 1) {
-      this.version = version;
-      while (this.ahead.delete(this.version + 1)) this.version += 1;
-      if (this.ahead.size === 0) this.gapTimer.cancel();
-      return;
-    }
-    this.ahead.add(version);
+    if (!this.loaded) return;
+    this.versions.saw(version);
+    if (!this.versions.gap) this.gapTimer.cancel();
     // Events of concurrent changes may arrive out of order: give the missing ones a moment.
-    if (!this.gapTimer.pending) this.gapTimer.set(this.context.options.gapGraceMs, () => void this.catchUp());
+    else if (!this.gapTimer.pending)
+      this.gapTimer.set(this.context.options.gapGraceMs, () => void this.catchUp());
   }
 
   /** Fetches every change after the applied version, page by page, until none is left. */
@@ -472,13 +466,11 @@ export class ParleyChat {
         this.catchUpAgain = false;
         for (let more = true; more && !this.store.get().closed;) {
           const page = await http.request<Changes>('GET', `/v1/chats/${this.id}/changes`, {
-            query: { since: this.version, limit: options.changesPageSize },
+            query: { since: this.versions.applied, limit: options.changesPageSize },
           });
           changes += page.data.length;
           for (const message of page.data) this.apply(message, 'server');
-          this.version = Math.max(this.version, page.version);
-          for (const seen of this.ahead) if (seen <= this.version) this.ahead.delete(seen);
-          while (this.ahead.delete(this.version + 1)) this.version += 1;
+          this.versions.caughtUpTo(page.version);
           more = page.hasMore;
           this.publish();
         }
@@ -486,7 +478,7 @@ export class ParleyChat {
       this.catchUpFailures = 0;
       // The summary (unread count, last message) moved with what came in.
       if (changes > 0) await this.refreshSummary();
-      if (this.ahead.size > 0 && !this.gapTimer.pending)
+      if (this.versions.gap && !this.gapTimer.pending)
         this.gapTimer.set(options.gapGraceMs, () => void this.catchUp());
       if (connection.state === 'online') this.patch({ synced: true });
     } catch (error) {
@@ -554,7 +546,7 @@ export class ParleyChat {
   private async refreshSummary(): Promise<void> {
     try {
       const chat = await this.context.http.request<Chat>('GET', `/v1/chats/${this.id}`);
-      this.patch({ chat: { ...chat, version: Math.max(chat.version, this.version) } });
+      this.patch({ chat: { ...chat, version: Math.max(chat.version, this.versions.applied) } });
     } catch (error) {
       this.context.logger.debug('Chat summary not refreshed', error);
     }
@@ -581,7 +573,11 @@ export class ParleyChat {
   }
 
   private requireOpen(): void {
-    if (this.store.get().closed) throw new ParleyError('closed', `Chat ${this.id} is closed`);
+    if (this.store.get().closed) throw this.closedError();
+  }
+
+  private closedError(): ParleyError {
+    return new ParleyError('closed', `Chat ${this.id} is closed`);
   }
 
   private patch(change: Partial<ChatState>): void {

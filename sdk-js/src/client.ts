@@ -13,6 +13,7 @@ import type { ClientContext, ResolvedOptions } from './context.js';
 import { Emitter, type Listener, type Unsubscribe } from './emitter.js';
 import { ParleyError } from './errors.js';
 import { Http, type Fetch } from './http.js';
+import { randomId } from './ids.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Outbox } from './outbox.js';
 import { PresenceModule } from './presence.js';
@@ -106,7 +107,7 @@ export interface ParleyClientOptions {
   typing?: TypingOptions;
   /**
    * Generates the `clientId` of each send.
-   * @default crypto.randomUUID
+   * @default a random UUID (crypto.randomUUID, or getRandomValues outside secure contexts)
    */
   newClientId?: () => string;
 }
@@ -199,7 +200,7 @@ export class ParleyClient {
       retry: options.sendRetry ?? {},
       typing: { ...TYPING_DEFAULTS, ...options.typing },
     };
-    const newClientId = options.newClientId ?? (() => globalThis.crypto.randomUUID());
+    const newClientId = options.newClientId ?? randomId;
     const currentUser = (): string => {
       if (!this.user) throw new ParleyError('unauthenticated', 'Call connect() first');
       return this.user;

@@ -5,6 +5,7 @@ import { createUserToken } from '@parley/sdk/server';
 import { backoffDelay } from '../../sdk-js/src/backoff.js';
 import type { Connection } from '../../sdk-js/src/connection.js';
 import { Emitter } from '../../sdk-js/src/emitter.js';
+import { randomId } from '../../sdk-js/src/ids.js';
 import { silentLogger } from '../../sdk-js/src/logger.js';
 import { echo, liveReactions, MessageWindow, type LocalMessage } from '../../sdk-js/src/message-list.js';
 import { DeliveredReporter, ReceiptBook } from '../../sdk-js/src/receipts.js';
@@ -273,5 +274,21 @@ describe('typing', () => {
     tracker.set('bob', true);
     await timers.advance(6_000);
     expect(seen).toEqual([['bob'], []]);
+  });
+});
+
+describe('client ids', () => {
+  it('makes version 4 UUIDs, also where crypto.randomUUID is missing (plain-http pages)', () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(randomId()).toMatch(uuid);
+    const original = globalThis.crypto.randomUUID;
+    Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      const ids = new Set(Array.from({ length: 100 }, () => randomId()));
+      expect(ids.size).toBe(100);
+      for (const id of ids) expect(id).toMatch(uuid);
+    } finally {
+      Object.defineProperty(globalThis.crypto, 'randomUUID', { value: original, configurable: true });
+    }
   });
 });
