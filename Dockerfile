@@ -6,6 +6,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/protocol/package.json libs/protocol/
+COPY sdk-js/package.json sdk-js/
 RUN npm ci
 COPY . .
 RUN npm run build
@@ -14,6 +15,7 @@ FROM node:20-bookworm-slim AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/protocol/package.json libs/protocol/
+COPY sdk-js/package.json sdk-js/
 RUN npm ci --omit=dev
 
 FROM node:20-bookworm-slim
