@@ -24,6 +24,8 @@ const SCENARIOS = {
   'realtime-group-100': () =>
     groupScenario({ name: 'realtime-group-100', members: 100, senders: 10, perSender: 20 }),
   'realtime-idle-10000': () => idleScenario({ name: 'realtime-idle-10000' }),
+  'fanout-10000': () =>
+    import('./scenarios/fanout.js').then((m) => m.fanoutScenario({ name: 'fanout-10000' })),
 };
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);

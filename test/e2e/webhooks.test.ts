@@ -20,7 +20,7 @@ async function groupWith(tenant: TestTenant, members: string[]): Promise<string>
 }
 
 // The same deliveries through both queue adapters: BullMQ on Redis, and the in-process default.
-describe.each([
+describe.each<{ queue: string; env: Record<string, string> }>([
   { queue: 'BullMQ', env: {} },
   { queue: 'in-process', env: { REDIS_URL: '' } },
 ])('webhooks ($queue queue)', ({ env }) => {
