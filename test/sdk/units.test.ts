@@ -13,6 +13,7 @@ import { Store } from '../../sdk-js/src/store.js';
 import type { Timers } from '../../sdk-js/src/timers.js';
 import { readTokenClaims, TokenManager } from '../../sdk-js/src/token.js';
 import { TYPING_DEFAULTS, TypingNotifier, TypingTracker } from '../../sdk-js/src/typing.js';
+import { VersionTracker } from '../../sdk-js/src/versions.js';
 
 /** A clock that moves only when told: what `timers` in the options is for. */
 class FakeTimers implements Timers {
@@ -290,5 +291,25 @@ describe('client ids', () => {
     } finally {
       Object.defineProperty(globalThis.crypto, 'randomUUID', { value: original, configurable: true });
     }
+  });
+});
+
+describe('version tracking', () => {
+  it('advances over contiguous versions, holds at a gap, and closes it when the missing ones come', () => {
+    const versions = new VersionTracker();
+    versions.caughtUpTo(10);
+    versions.saw(11);
+    versions.saw(13);
+    versions.saw(14);
+    expect([versions.applied, versions.gap]).toEqual([11, true]);
+    versions.saw(12);
+    expect([versions.applied, versions.gap]).toEqual([14, false]);
+    versions.saw(17);
+    versions.caughtUpTo(15); // a catch-up up to 15; 16 still missing
+    expect([versions.applied, versions.gap]).toEqual([15, true]);
+    versions.caughtUpTo(20);
+    expect([versions.applied, versions.gap]).toEqual([20, false]);
+    versions.saw(3);
+    expect(versions.applied).toBe(20);
   });
 });
