@@ -79,7 +79,16 @@ export class FirebaseFcmSender implements FcmSender {
     }
     const app = initializeApp(
       {
-        credential: cert(account.serviceAccount as never, this.httpAgent),
+        // The key file as Google gives it (snake_case, with private_key_id), and the names the SDK types.
+        credential: cert(
+          {
+            ...account.serviceAccount,
+            projectId: account.serviceAccount.project_id,
+            clientEmail: account.serviceAccount.client_email,
+            privateKey: account.serviceAccount.private_key,
+          },
+          this.httpAgent,
+        ),
         projectId: account.serviceAccount.project_id,
         ...(this.httpAgent && { httpAgent: this.httpAgent }),
       },
