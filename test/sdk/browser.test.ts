@@ -6,7 +6,7 @@ import type { ParleyClient } from '@parley/sdk';
 import { bundleSdk, type Bundle } from '../../sdk-js/bench/bundle.js';
 import { createTenant, upsertUser, type TestTenant } from '../factories/tenants.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, newClient } from './support.js';
+import { eventually, newClient, serverHistory, wire } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -153,5 +153,72 @@ describe('SDK in Chromium', () => {
     expect(result.states.slice(0, 2)).toEqual(['connecting', 'online']);
     expect(consoleErrors).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('goes offline with the browser, then flushes its outbox and catches up when the network is back', async () => {
+    const context = await browser!.newContext();
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(pageOrigin + '/');
+      await page.waitForFunction(() => (globalThis as unknown as { sdkLoaded?: boolean }).sdkLoaded === true);
+      type Session = { chat: import('@parley/sdk').ParleyChat; client: import('@parley/sdk').ParleyClient };
+      const chatId = await page.evaluate(
+        async ({ baseUrl, apiKey, token }) => {
+          const scope = globalThis as unknown as { Parley: typeof import('@parley/sdk'); session: Session };
+          const client = new scope.Parley.ParleyClient({
+            baseUrl,
+            apiKey,
+            reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
+          });
+          await client.connect(token);
+          scope.session = { client, chat: await client.chats.openDirect('node') };
+          return scope.session.chat.id;
+        },
+        { baseUrl: app.baseUrl, apiKey: tenant.publishableKey, token: await tenant.token('web') },
+      );
+      // Runs `read` in the page on its session (Playwright evaluates the expression there).
+      const inPage = <T>(read: (session: Session) => T): Promise<T> =>
+        page.evaluate(`(${read.toString()})(globalThis.session)`) as Promise<T>;
+      const nodeChat = await peer!.chats.open(chatId);
+
+      await context.setOffline(true);
+      await eventually(async () => expect(await inPage((s) => s.client.connectionState)).not.toBe('online'));
+      await inPage((s) => {
+        for (let i = 0; i < 3; i++) void s.chat.send(`offline ${i}`);
+      });
+      const sent = [];
+      for (let i = 0; i < 20; i++) sent.push(await nodeChat.send(`meanwhile ${i}`));
+      await nodeChat.edit(sent[3]!.id, 'meanwhile 3 (edited)');
+      await nodeChat.delete(sent[7]!.id);
+      // The first test's two messages, then the three waiting in the outbox.
+      expect(await inPage((s) => s.chat.getState().messages.map((m) => m.status))).toEqual([
+        expect.stringMatching(/^(delivered|read)$/),
+        'sent',
+        'sending',
+        'sending',
+        'sending',
+      ]);
+
+      await context.setOffline(false);
+      await eventually(async () => {
+        const state = await inPage((s) => s.chat.getState());
+        expect(state.synced).toBe(true);
+        expect(state.messages.filter((m) => m.status === 'sending')).toEqual([]);
+      }, 15_000);
+      const server = await serverHistory(tenant, 'web', chatId);
+      expect(server.map((m) => m.text)).toEqual([
+        'hello from chromium',
+        'hello browser',
+        ...sent.map((m, i) => (i === 3 ? 'meanwhile 3 (edited)' : i === 7 ? null : m.text)),
+        'offline 0',
+        'offline 1',
+        'offline 2',
+      ]);
+      expect((await inPage((s) => s.chat.getState().messages)).map(wire)).toEqual(server);
+      await inPage((s) => s.client.disconnect());
+    } finally {
+      await context.close();
+    }
   }, 60_000);
 });
