@@ -1,5 +1,6 @@
 import type { Chat, List, MessageEvent, ServerEventName, ServerEventPayload } from '@parley/protocol';
 import { ParleyChat } from './chat.js';
+import { ChatList } from './chat-list.js';
 import type { ClientContext } from './context.js';
 import { ParleyError } from './errors.js';
 
@@ -17,12 +18,24 @@ export interface CreateGroupOptions {
 export class ChatsModule {
   private readonly chats = new Map<string, ParleyChat>();
   private readonly opening = new Map<string, Promise<ParleyChat>>();
+  private readonly lists = new Set<ChatList>();
 
   constructor(private readonly context: () => ClientContext) {}
 
   /** The user's chats, most recently active first, each with its last message and unread count. */
   list(options: { cursor?: string; limit?: number } = {}): Promise<List<Chat>> {
     return this.context().http.request('GET', '/v1/chats', { query: { ...options } });
+  }
+
+  /**
+   * The user's chat list, kept current by live events (see `ChatList`); resolves once its first page
+   * is loaded. `close()` it when done.
+   */
+  async watchList(options: { pageSize?: number } = {}): Promise<ChatList> {
+    const list = new ChatList(this.context(), options.pageSize ?? 30, (closed) => this.lists.delete(closed));
+    this.lists.add(list);
+    await list.loadMore();
+    return list;
   }
 
   /** Opens a chat: loads its newest messages, then follows it. */
@@ -66,6 +79,7 @@ export class ChatsModule {
 
   /** Routes a server event to the open chat it concerns. */
   handle<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>): void {
+    for (const list of this.lists) list.onEvent(event, payload);
     switch (event) {
       case 'message:new':
       case 'message:updated':
@@ -104,6 +118,9 @@ export class ChatsModule {
 
   onOnline(): void {
     for (const chat of this.chats.values()) chat.onOnline();
+    for (const list of this.lists) {
+      list.refresh().catch((error: unknown) => this.context().logger.warn('Chat list not refreshed', error));
+    }
   }
 
   onOffline(): void {
@@ -112,6 +129,7 @@ export class ChatsModule {
 
   closeAll(): void {
     for (const chat of [...this.chats.values()]) chat.close();
+    for (const list of [...this.lists]) list.close();
   }
 
   private async load(chatId: string): Promise<ParleyChat> {

@@ -5,6 +5,7 @@
 export { ParleyClient, type ParleyClientOptions, type ParleyEvents, type ServerEvents } from './client.js';
 export { ParleyChat, type ChatState } from './chat.js';
 export { ChatsModule, type CreateGroupOptions } from './chats.js';
+export { ChatList, type ChatListState } from './chat-list.js';
 export { PresenceModule } from './presence.js';
 export type { ConnectionChange, ConnectionState } from './connection.js';
 export { ParleyError, type ParleyErrorCode } from './errors.js';

@@ -54,6 +54,38 @@ describe('SDK: chats, history, typing, presence, search', () => {
     expect(group.getState().chat.title).toBe('Crew 2');
   });
 
+  it('keeps a watched chat list current: order, unread, new chats, renames, leaving', async () => {
+    const kim = await connect('kim');
+    for (const id of ['lou', 'mia', 'ned']) await upsertUser(tenant.server(), id);
+    const server = tenant.server();
+    const create = async (body: object) => (await server('POST', '/v1/chats', body)).body.id as string;
+    const withLou = await create({ kind: 'direct', members: ['kim', 'lou'] });
+    const withMia = await create({ kind: 'direct', members: ['kim', 'mia'] });
+    const group = await create({ kind: 'group', title: 'Team', members: ['kim', 'lou', 'mia'] });
+    const ids = () => list.getState().chats.map((c) => c.id);
+
+    const list = await kim.chats.watchList({ pageSize: 2 });
+    expect(ids()).toEqual([group, withMia]);
+    expect(await list.loadMore()).toBe(false);
+    expect(ids()).toEqual([group, withMia, withLou]);
+
+    await tenant.server('lou')('POST', `/v1/chats/${withLou}/messages`, { clientId: 'l1', text: 'hey kim' });
+    await eventually(() => expect(ids()).toEqual([withLou, group, withMia]));
+    expect(list.getState().chats[0]).toMatchObject({ unread: 1, lastMessage: { text: 'hey kim' } });
+
+    const fresh = await create({ kind: 'group', title: 'New', members: ['kim', 'ned'] });
+    await eventually(() => expect(ids()[0]).toBe(fresh));
+    await server('PATCH', `/v1/chats/${group}`, { title: 'Team 2' });
+    await eventually(() => expect(list.getState().chats.find((c) => c.id === group)?.title).toBe('Team 2'));
+
+    const chat = await kim.chats.open(withLou);
+    await chat.markRead();
+    await eventually(() => expect(list.getState().chats.find((c) => c.id === withLou)?.unread).toBe(0));
+    await server('DELETE', `/v1/chats/${group}/members/kim`);
+    await eventually(() => expect(ids()).toEqual([fresh, withLou, withMia]));
+    list.close();
+  });
+
   it('loads older pages until the whole history is there, and counts unread', async () => {
     const eli = await connect('eli', { pageSize: 20 });
     await upsertUser(tenant.server(), 'fox');
