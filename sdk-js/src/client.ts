@@ -264,7 +264,14 @@ export class ParleyClient {
       onRefreshFailed: (error) => this.events.emit('error', error),
     });
     this.tokens = tokens;
-    const userId = readTokenClaims(await tokens.current()).sub;
+    let first: string;
+    try {
+      first = await tokens.current();
+    } catch (error) {
+      tokens.stop(); // no retries of a provider that failed before anything started
+      throw error;
+    }
+    const userId = readTokenClaims(first).sub;
     if (this.tokens !== tokens) throw new ParleyError('closed', 'connect() was called again');
     if (!userId) throw new ParleyError('unauthenticated', 'The user token names no user (`sub`)');
     if (this.user !== null && this.user !== userId) {
@@ -323,7 +330,10 @@ export class ParleyClient {
     } else if (change.previous === 'online') {
       this.chats.onOffline();
     }
-    if (change.state === 'failed' && change.error) this.events.emit('error', change.error);
+    if (change.state === 'failed') {
+      this.tokens?.stop();
+      if (change.error) this.events.emit('error', change.error);
+    }
   }
 
   private serverEvent<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>): void {

@@ -1,6 +1,7 @@
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '@parley/protocol';
+import { ParleyClient } from '@parley/sdk';
 import { createUserToken } from '@parley/sdk/server';
 import { backoffDelay } from '../../sdk-js/src/backoff.js';
 import type { Connection } from '../../sdk-js/src/connection.js';
@@ -311,5 +312,21 @@ describe('version tracking', () => {
     expect([versions.applied, versions.gap]).toEqual([20, false]);
     versions.saw(3);
     expect(versions.applied).toBe(20);
+  });
+});
+
+describe('connect', () => {
+  it('rejects when the token provider fails at once, and asks it no more', async () => {
+    let calls = 0;
+    const timers = new FakeTimers();
+    const client = new ParleyClient({ apiKey: 'pk_unused', baseUrl: 'http://127.0.0.1:9', timers });
+    const failing = async (): Promise<string> => {
+      calls += 1;
+      throw new Error('no backend');
+    };
+    await expect(client.connect(failing)).rejects.toMatchObject({ message: 'no backend' });
+    await timers.advance(120_000);
+    expect(calls).toBe(1);
+    expect(client.connectionState).toBe('disconnected');
   });
 });
