@@ -46,6 +46,13 @@ function describeConfig(config: Config): Record<string, unknown> {
     databaseUrl: maskUrl(config.databaseUrl) ?? `embedded Postgres under ${config.dataDir}/postgres`,
     redisUrl: maskUrl(config.redisUrl),
     elasticsearchUrl: maskUrl(config.elasticsearchUrl),
+    s3: config.s3 && {
+      ...config.s3,
+      credentials: config.s3.credentials && {
+        accessKeyId: config.s3.credentials.accessKeyId,
+        secretAccessKey: mask(config.s3.credentials.secretAccessKey),
+      },
+    },
   };
 }
 

@@ -38,6 +38,27 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ PARLEY_QUEUE_PREFIX: 'a:b' })).toThrow(/PARLEY_QUEUE_PREFIX/);
   });
 
+  it('stores files on local disk unless an S3 bucket is named, with both credentials or neither', () => {
+    expect(parseConfig({}).s3).toBeNull();
+    expect(
+      parseConfig({
+        S3_BUCKET: 'files',
+        S3_ENDPOINT: 'http://127.0.0.1:9000',
+        S3_ACCESS_KEY_ID: 'id',
+        S3_SECRET_ACCESS_KEY: 'secret',
+      }).s3,
+    ).toEqual({
+      bucket: 'files',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+    });
+    expect(parseConfig({ S3_BUCKET: 'files' }).s3).toMatchObject({ endpoint: null, credentials: null });
+    expect(() => parseConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toThrow(/S3_BUCKET is required/);
+    expect(() => parseConfig({ S3_BUCKET: 'files', S3_ACCESS_KEY_ID: 'id' })).toThrow(/set together/);
+    expect(() => parseConfig({ S3_BUCKET: 'No_Such' })).toThrow(/S3_BUCKET must be an S3 bucket name/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(parseConfig({ REDIS_URL: '' }).redisUrl).toBeNull();
   });

@@ -81,6 +81,18 @@ export const ENV_SCHEMA = z.object({
   PARLEY_RATE_LIMITS: onOff
     .default('on')
     .describe('`off` disables request and send rate limits (load tests, benchmarks)'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional()
+    .describe('Stores uploaded files in this bucket of an S3-compatible store; unset keeps them on local disk'),
+  S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+    .optional()
+    .describe('URL of the S3-compatible store (MinIO, R2, …), addressed path-style; unset means AWS S3'),
+  S3_REGION: z.string().min(1).default('us-east-1').describe('Region of the bucket'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional().describe('S3 credentials; unset uses the AWS SDK default chain'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe('Secret of S3_ACCESS_KEY_ID'),
 });
 
 export type Env = z.infer<typeof ENV_SCHEMA>;
@@ -107,6 +119,17 @@ export interface Config {
   /** Webhooks and push endpoints may reach private networks (never in production). */
   allowPrivateUrls: boolean;
   vapidSubject: string;
+  /** Null means: uploaded files live on local disk under `dataDir`/uploads. */
+  s3: S3Config | null;
+}
+
+export interface S3Config {
+  bucket: string;
+  /** Null means AWS S3 itself (virtual-hosted addressing); otherwise path-style requests to this URL. */
+  endpoint: string | null;
+  region: string;
+  /** Null means the AWS SDK's default credential chain (an instance role, …). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -144,6 +167,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       'Invalid configuration: PARLEY_WORKERS=off needs REDIS_URL (the worker process takes jobs from Redis)',
     );
   }
+  if ((e.S3_ENDPOINT || e.S3_ACCESS_KEY_ID || e.S3_SECRET_ACCESS_KEY) && !e.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: S3_BUCKET is required when any other S3_ variable is set');
+  }
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together or not at all',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -163,5 +194,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     queuePrefix: e.PARLEY_QUEUE_PREFIX,
     allowPrivateUrls: e.PARLEY_ALLOW_PRIVATE_URLS === 'on',
     vapidSubject: e.PARLEY_VAPID_SUBJECT,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          endpoint: e.S3_ENDPOINT ?? null,
+          region: e.S3_REGION,
+          credentials:
+            e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+              : null,
+        }
+      : null,
   };
 }
