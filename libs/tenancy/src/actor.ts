@@ -14,5 +14,8 @@ export interface Actor {
 /** The caller as authentication found it; operator calls belong to no tenant. */
 export type Caller = { kind: 'operator' } | { kind: 'tenant'; actor: Actor };
 
-/** What a route demands of its caller. */
-export type AccessLevel = 'public' | 'operator' | 'server' | 'tenant';
+/**
+ * What a route demands of its caller. `signed`: a URL carrying a signature (`sig`), which the route
+ * itself checks; without one, the same as `tenant`.
+ */
+export type AccessLevel = 'public' | 'operator' | 'server' | 'tenant' | 'signed';

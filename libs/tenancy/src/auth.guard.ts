@@ -16,13 +16,15 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const access =
+    const declared =
       this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_METADATA, [
         context.getHandler(),
         context.getClass(),
       ]) ?? 'tenant';
-    if (access === 'public') return true;
+    if (declared === 'public') return true;
     const request = context.switchToHttp().getRequest<Request & CallerRequest>();
+    if (declared === 'signed' && request.query.sig !== undefined) return true;
+    const access = declared === 'signed' ? 'tenant' : declared;
     const credentials = credentialsFrom(request);
     if (credentials.apiKey && credentials.origin && access === 'tenant') {
       // Answer CORS for an allowed origin before checking the token, so a browser can read a 401.

@@ -41,7 +41,10 @@ export class AuthService {
     private readonly users: UserAuthRepository,
   ) {}
 
-  async authenticate(credentials: Credentials, access: Exclude<AccessLevel, 'public'>): Promise<Caller> {
+  async authenticate(
+    credentials: Credentials,
+    access: Exclude<AccessLevel, 'public' | 'signed'>,
+  ): Promise<Caller> {
     if (access === 'operator') {
       this.checkOperatorToken(credentials.bearer);
       return { kind: 'operator' };

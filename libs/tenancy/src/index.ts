@@ -9,4 +9,5 @@ export * from './user-tokens.service.js';
 export * from './api-keys.js';
 export * from './settings.js';
 export * from './secret-box.js';
+export { deriveKey, MASTER_KEY } from './master-key.js';
 export * from './ttl-cache.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '@parley/config';
@@ -22,4 +22,15 @@ export function loadMasterKey(config: Pick<Config, 'masterKey' | 'dataDir'>): Bu
   const key = randomBytes(32);
   writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   return key;
+}
+
+/** Injection token of the master key, loaded once per process (see TenancyModule). */
+export const MASTER_KEY = Symbol('parley.master-key');
+
+/**
+ * A 32-byte key for one purpose (`parley/attachments/url-signing`, …), derived from the master key
+ * with HKDF-SHA256: each purpose gets its own key, and none of them reveals the master key.
+ */
+export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), purpose, 32));
 }
