@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from './api-key.entity.js';
+import { AttachmentEntity } from './attachment.entity.js';
 import { ChatMemberEntity } from './chat-member.entity.js';
 import { ChatEntity } from './chat.entity.js';
 import { DeviceEntity } from './device.entity.js';
@@ -13,6 +14,7 @@ import { WebhookEntity } from './webhook.entity.js';
 
 export {
   ApiKeyEntity,
+  AttachmentEntity,
   ChatEntity,
   ChatMemberEntity,
   MessageEntity,
@@ -39,4 +41,5 @@ export const ENTITIES = [
   VapidKeyEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
+  AttachmentEntity,
 ];
