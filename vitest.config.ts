@@ -15,6 +15,7 @@ const LIBS = [
   'users',
   'chats',
   'messages',
+  'attachments',
   'receipts',
   'inbox',
   'fanout',

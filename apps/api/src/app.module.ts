@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AttachmentsModule } from '@parley/attachments';
 import { ChatsModule } from '@parley/chats';
 import { ConfigModule, type Config } from '@parley/config';
 import { DbModule } from '@parley/db';
@@ -40,6 +41,7 @@ export class AppModule {
         InboxModule,
         ChatsModule,
         MessagesModule,
+        AttachmentsModule,
         ReceiptsModule,
         PresenceModule,
         RealtimeModule,

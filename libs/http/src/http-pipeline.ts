@@ -25,11 +25,15 @@ function answerPreflight(request: Request, response: Response, next: NextFunctio
   response.status(204).end();
 }
 
+/** The one route whose body is not JSON: uploads, which its controller streams (libs/attachments). */
+const MULTIPART_ROUTE = '/v1/uploads';
+
 /** A body that is not JSON is refused up front rather than read as "no body". */
 function requireJsonBodies(request: Request, _response: Response, next: NextFunction): void {
   const hasBody =
     request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
   if (!hasBody || request.is(['application/json', 'application/*+json'])) return next();
+  if (request.path === MULTIPART_ROUTE && request.is('multipart/form-data')) return next();
   next(new UnsupportedMediaTypeError(request.headers['content-type']));
 }
 

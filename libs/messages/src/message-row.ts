@@ -1,4 +1,5 @@
-import type { Message } from '@parley/protocol';
+import type { StoredAttachment } from '@parley/attachments';
+import type { Attachment, Message } from '@parley/protocol';
 
 export interface MessageRow {
   id: string;
@@ -9,7 +10,8 @@ export interface MessageRow {
   clientId: string | null;
   kind: 'text' | 'file' | 'system';
   text: string | null;
-  attachments: unknown[];
+  /** What the message keeps of its files; `toMessage` gets them with signed URLs. */
+  attachments: StoredAttachment[];
   replyTo: string | null;
   reactionCounts: Record<string, number>;
   createdAt: Date;
@@ -22,8 +24,15 @@ export const MESSAGE_COLUMNS = `m.id, m.chat_id AS "chatId", m.seq, m.version, m
   m.reaction_counts AS "reactionCounts", m.created_at AS "createdAt", m.edited_at AS "editedAt",
   m.deleted_at AS "deletedAt"`;
 
-/** The wire shape of a stored message, as seen by a viewer whose own reactions are `mine`. */
-export function toMessage(row: MessageRow, mine: ReadonlySet<string> = EMPTY): Message {
+/**
+ * The wire shape of a stored message, as seen by a viewer whose own reactions are `mine`, with its
+ * attachments as AttachmentsService.present made them (URLs signed now).
+ */
+export function toMessage(
+  row: MessageRow,
+  attachments: Attachment[],
+  mine: ReadonlySet<string> = EMPTY,
+): Message {
   const reactions: Message['reactions'] = {};
   for (const [emoji, count] of Object.entries(row.reactionCounts))
     reactions[emoji] = { count, me: mine.has(emoji) };
@@ -36,7 +45,7 @@ export function toMessage(row: MessageRow, mine: ReadonlySet<string> = EMPTY): M
     clientId: row.clientId,
     kind: row.kind,
     text: row.text,
-    attachments: row.attachments,
+    attachments,
     replyTo: row.replyTo,
     reactions,
     createdAt: row.createdAt.toISOString(),

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Batcher, Database, isUniqueViolation, type Queryable, type TenantId } from '@parley/db';
+import type { StoredAttachment } from '@parley/attachments';
 import { MESSAGE_COLUMNS, type MessageRow } from './message-row.js';
 
 export interface MessageDraft {
   id: string;
   clientId: string;
-  text: string;
+  kind: 'text' | 'file';
+  text: string | null;
+  attachments: StoredAttachment[];
   replyTo: string | null;
 }
 
@@ -85,12 +88,22 @@ export class MessageWriter {
          WHERE tenant_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM existing)
         RETURNING version
       ), inserted AS (
-        INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, reply_to)
-        SELECT $1, $5, $2, bump.version, bump.version, $3, $4, 'text', $6, $7 FROM bump
+        INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, attachments, reply_to)
+        SELECT $1, $5, $2, bump.version, bump.version, $3, $4, $8, $6, $9::jsonb, $7 FROM bump
         RETURNING ${MESSAGE_COLUMNS}
       )
       SELECT true AS created, * FROM inserted UNION ALL SELECT false AS created, * FROM existing`;
-    const params = [tenantId, chatId, senderId, draft.clientId, draft.id, draft.text, draft.replyTo];
+    const params = [
+      tenantId,
+      chatId,
+      senderId,
+      draft.clientId,
+      draft.id,
+      draft.text,
+      draft.replyTo,
+      draft.kind,
+      JSON.stringify(draft.attachments),
+    ];
     let rows: (MessageRow & { created: boolean })[];
     try {
       rows = await this.db.query(sql, params);
@@ -132,8 +145,9 @@ export class MessageWriter {
     });
     const rows = await this.db.query<MessageRow & { tenantId: string; ord: number; created: boolean }>(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[])
-           WITH ORDINALITY AS x(tenant_id, chat_id, sender_id, client_id, id, text, reply_to, ord)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
+                              $8::text[], $9::jsonb[])
+           WITH ORDINALITY AS x(tenant_id, chat_id, sender_id, client_id, id, text, reply_to, kind, attachments, ord)
        ), existing AS (
          SELECT x.ord, m.* FROM input x
            JOIN messages m ON m.tenant_id = x.tenant_id AND m.sender_id = x.sender_id AND m.client_id = x.client_id
@@ -152,8 +166,9 @@ export class MessageWriter {
           WHERE c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
           RETURNING c.tenant_id, c.id, c.version - counts.n AS base
        ), inserted AS (
-         INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, reply_to)
-         SELECT f.tenant_id, f.id, f.chat_id, b.base + f.k, b.base + f.k, f.sender_id, f.client_id, 'text', f.text, f.reply_to
+         INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, attachments, reply_to)
+         SELECT f.tenant_id, f.id, f.chat_id, b.base + f.k, b.base + f.k, f.sender_id, f.client_id, f.kind, f.text,
+                f.attachments, f.reply_to
            FROM fresh f JOIN bump b ON b.tenant_id = f.tenant_id AND b.id = f.chat_id
          RETURNING m.tenant_id AS "tenantId", ${MESSAGE_COLUMNS}
        )
@@ -168,6 +183,8 @@ export class MessageWriter {
         unique.map((r) => r.draft.id),
         unique.map((r) => r.draft.text),
         unique.map((r) => r.draft.replyTo),
+        unique.map((r) => r.draft.kind),
+        unique.map((r) => JSON.stringify(r.draft.attachments)),
       ],
     );
     const byOrd = new Map(

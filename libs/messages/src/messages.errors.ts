@@ -26,6 +26,14 @@ export class TextTooLongError extends DomainError {
   }
 }
 
+export class EmptyMessageError extends DomainError {
+  constructor() {
+    super('validation_failed', 'A message needs text, attachments, or both', {
+      errors: [{ path: 'body.text', message: 'required unless the message has attachments' }],
+    });
+  }
+}
+
 export class ClientIdReusedError extends DomainError {
   constructor(clientId: string) {
     super('conflict', `clientId ${clientId} was already used for a message in another chat`);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '@parley/attachments';
 import { ChatsModule } from '@parley/chats';
 import { MessageWriter } from './message-writer.js';
 import { MessagesController } from './messages.controller.js';
@@ -6,7 +7,7 @@ import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 
 @Module({
-  imports: [ChatsModule],
+  imports: [ChatsModule, AttachmentsModule],
   controllers: [MessagesController],
   providers: [MessagesRepository, MessageWriter, MessagesService],
   exports: [MessagesService],

@@ -36,6 +36,15 @@ export class MessagesRepository {
     return row ?? null;
   }
 
+  /** The message this sender already sent with this clientId, in any chat. */
+  async bySenderClientId(tenantId: TenantId, senderId: string, clientId: string): Promise<MessageRow | null> {
+    const [row] = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
+      [tenantId, senderId, clientId],
+    );
+    return row ?? null;
+  }
+
   async edit(
     tenantId: TenantId,
     chatId: string,

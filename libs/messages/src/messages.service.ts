@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AttachmentsService, type StoredAttachment } from '@parley/attachments';
 import { ChatsService } from '@parley/chats';
 import { ChatEvents } from '@parley/fanout';
 import { uuid7, type TenantId } from '@parley/db';
@@ -6,6 +7,7 @@ import type { Changes, List, Message, MessageEvent, SendMessageBody } from '@par
 import { pageLimit, type Actor } from '@parley/tenancy';
 import {
   ClientIdReusedError,
+  EmptyMessageError,
   MessageDeletedError,
   MessageNotFoundError,
   NotMessageSenderError,
@@ -14,7 +16,7 @@ import {
   TooManyReactionsError,
 } from './messages.errors.js';
 import { toMessage, type MessageRow } from './message-row.js';
-import { MessageWriter } from './message-writer.js';
+import { MessageWriter, type SendOutcome } from './message-writer.js';
 import { MessagesRepository, type ReactionOutcome } from './messages.repository.js';
 
 const DEFAULT_HISTORY_PAGE = 50;
@@ -36,23 +38,41 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly writer: MessageWriter,
     private readonly events: ChatEvents,
+    private readonly attachments: AttachmentsService,
   ) {}
 
+  /**
+   * A message has text, attachments (the sender's uploads into this chat, not sent before), or both;
+   * one without text is of kind `file`.
+   */
   async send(actor: Actor, chatId: string, body: SendMessageBody): Promise<SentMessage> {
-    this.checkTextLength(actor, body.text);
+    if (body.text === undefined && !body.attachments) throw new EmptyMessageError();
+    if (body.text !== undefined) this.checkTextLength(actor, body.text);
     const access = await this.chats.authorize(actor, chatId, 'post');
     if (body.replyTo && !(await this.messages.get(actor.tenantId, chatId, body.replyTo))) {
       throw new ReplyTargetNotFoundError(body.replyTo);
     }
-    const outcome = await this.writer.send(actor.tenantId, chatId, access.userId!, {
-      id: uuid7(),
-      clientId: body.clientId,
-      text: body.text,
-      replyTo: body.replyTo ?? null,
-    });
+    const id = uuid7();
+    const attachments = await this.claimAttachments(actor.tenantId, chatId, access.userId!, body, id);
+    let outcome: SendOutcome | undefined;
+    try {
+      outcome = await this.writer.send(actor.tenantId, chatId, access.userId!, {
+        id,
+        clientId: body.clientId,
+        kind: body.text === undefined ? 'file' : 'text',
+        text: body.text ?? null,
+        attachments: attachments ?? [],
+        replyTo: body.replyTo ?? null,
+      });
+    } finally {
+      // A resend answered with the original, or a failed write, gives the uploads back.
+      if (attachments && outcome?.kind !== 'created') await this.attachments.detach(actor.tenantId, id);
+    }
     if (outcome.kind === 'client_id_taken') throw new ClientIdReusedError(body.clientId);
     if (outcome.kind === 'created') {
-      this.events.toChat(actor.tenantId, chatId, 'message:new', { message: toMessage(outcome.row) });
+      this.events.toChat(actor.tenantId, chatId, 'message:new', {
+        message: this.wire(actor.tenantId, outcome.row),
+      });
     }
     const [message] = await this.view(actor, [outcome.row]);
     return { message: message!, created: outcome.kind === 'created' };
@@ -63,18 +83,23 @@ export class MessagesService {
     await this.authorizeOwnOrModerated(actor, chatId, messageId, 'edit');
     const row = await this.messages.edit(actor.tenantId, chatId, messageId, text);
     if (!row) throw new MessageDeletedError(messageId);
-    this.events.toChat(actor.tenantId, chatId, 'message:updated', { message: toMessage(row) });
+    this.events.toChat(actor.tenantId, chatId, 'message:updated', {
+      message: this.wire(actor.tenantId, row),
+    });
     return (await this.view(actor, [row]))[0]!;
   }
 
-  /** Deleting twice answers the same tombstone. */
+  /** Deleting twice answers the same tombstone. The message's files go with it. */
   async delete(actor: Actor, chatId: string, messageId: string): Promise<Message> {
     const current = await this.authorizeOwnOrModerated(actor, chatId, messageId, 'delete');
-    if (current.deletedAt) return toMessage(current);
+    if (current.deletedAt) return this.wire(actor.tenantId, current);
     const row = await this.messages.tombstone(actor.tenantId, chatId, messageId);
-    if (!row) return toMessage(await this.getRow(actor.tenantId, chatId, messageId));
-    this.events.toChat(actor.tenantId, chatId, 'message:deleted', { message: toMessage(row) });
-    return toMessage(row);
+    if (!row) return this.wire(actor.tenantId, await this.getRow(actor.tenantId, chatId, messageId));
+    await this.attachments.deleteForMessages(actor.tenantId, [messageId]);
+    this.events.toChat(actor.tenantId, chatId, 'message:deleted', {
+      message: this.wire(actor.tenantId, row),
+    });
+    return this.wire(actor.tenantId, row);
   }
 
   /** Reacting twice with the same emoji changes nothing and answers the message as it is. */
@@ -153,15 +178,19 @@ export class MessagesService {
     return new Map(messages.map((m) => [m.chatId, m]));
   }
 
-  /** Erasure: every message the user sent becomes an anonymous tombstone; their reactions go. */
+  /**
+   * Erasure: every message the user sent becomes an anonymous tombstone; their reactions go, and
+   * every file they uploaded.
+   */
   async eraseUser(tenantId: TenantId, userId: string): Promise<void> {
     for (const chatId of await this.messages.chatsTouchedBy(tenantId, userId)) {
       const { tombstoned, updated } = await this.messages.eraseUserInChat(tenantId, chatId, userId);
       for (const row of tombstoned)
-        this.events.toChat(tenantId, chatId, 'message:deleted', { message: toMessage(row) });
+        this.events.toChat(tenantId, chatId, 'message:deleted', { message: this.wire(tenantId, row) });
       for (const row of updated)
-        this.events.toChat(tenantId, chatId, 'message:updated', { message: toMessage(row) });
+        this.events.toChat(tenantId, chatId, 'message:updated', { message: this.wire(tenantId, row) });
     }
+    await this.attachments.deleteUploadsOf(tenantId, userId);
   }
 
   private checkTextLength(actor: Actor, text: string): void {
@@ -192,7 +221,7 @@ export class MessagesService {
   ): Promise<Message> {
     if (outcome.kind === 'changed') {
       this.events.toChat(actor.tenantId, chatId, 'message:updated', {
-        message: toMessage(outcome.row),
+        message: this.wire(actor.tenantId, outcome.row),
         reaction,
       });
       return (await this.view(actor, [outcome.row]))[0]!;
@@ -216,6 +245,27 @@ export class MessagesService {
       actor.userId && withReactions.length > 0
         ? await this.messages.reactionsBy(actor.tenantId, actor.userId, withReactions)
         : new Map<string, Set<string>>();
-    return rows.map((row) => toMessage(row, mine.get(row.id)));
+    return rows.map((row) => this.wire(actor.tenantId, row, mine.get(row.id)));
+  }
+
+  /** The wire shape, with the attachments' URLs signed now. */
+  private wire(tenantId: TenantId, row: MessageRow, mine?: ReadonlySet<string>): Message {
+    return toMessage(row, this.attachments.present(tenantId, row.attachments), mine);
+  }
+
+  /**
+   * Claims the uploads a send names for the message `messageId`, unless this is a resend of a clientId
+   * already stored (the writer answers the original, whose uploads are already its own).
+   */
+  private async claimAttachments(
+    tenantId: TenantId,
+    chatId: string,
+    senderId: string,
+    body: SendMessageBody,
+    messageId: string,
+  ): Promise<StoredAttachment[] | null> {
+    if (!body.attachments) return null;
+    if (await this.messages.bySenderClientId(tenantId, senderId, body.clientId)) return null;
+    return this.attachments.attach(tenantId, chatId, senderId, body.attachments, messageId);
   }
 }

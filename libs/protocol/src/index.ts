@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './search.js';
 export * from './push.js';
 export * from './webhooks.js';
+export * from './attachments.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeString, TimestampSchema } from './primitives.js';
+import { UploadSettingsSchema } from './attachments.js';
 import { PushSettingsSchema } from './push.js';
 
 /** An origin a browser may call from with the publishable key: `https://app.example.com` or `https://*.example.com`. */
@@ -47,6 +48,13 @@ export const TenantLimitsSchema = z.object({
     .max(100_000_000)
     .default(120_000)
     .describe('Requests per tenant per minute, all callers together'),
+  uploadBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_073_741_824)
+    .default(26_214_400)
+    .describe('Largest file `POST /v1/uploads` accepts, in bytes (default 25 MiB)'),
 });
 export type TenantLimits = z.infer<typeof TenantLimitsSchema>;
 export const DEFAULT_TENANT_LIMITS: TenantLimits = TenantLimitsSchema.parse({});
@@ -56,6 +64,7 @@ export const TenantSettingsSchema = z.object({
   guestAccess: z.boolean(),
   limits: TenantLimitsSchema,
   push: PushSettingsSchema,
+  uploads: UploadSettingsSchema,
 });
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
@@ -76,6 +85,7 @@ export const UpdateTenantBodySchema = z
     guestAccess: z.boolean().optional(),
     limits: TenantLimitsSchema.partial().strict().optional(),
     push: PushSettingsSchema.partial().strict().optional(),
+    uploads: UploadSettingsSchema.partial().strict().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one setting');
 export type UpdateTenantBody = z.infer<typeof UpdateTenantBodySchema>;

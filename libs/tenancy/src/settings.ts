@@ -9,6 +9,7 @@ export function readSettings(stored: unknown): TenantSettings {
     guestAccess: raw.guestAccess ?? false,
     limits: raw.limits ?? {},
     push: raw.push ?? {},
+    uploads: raw.uploads ?? {},
   });
 }
 
@@ -21,6 +22,7 @@ export function mergeSettings(
     guestAccess: change.guestAccess ?? current.guestAccess,
     limits: { ...current.limits, ...change.limits },
     push: { ...current.push, ...change.push },
+    uploads: { ...current.uploads, ...change.uploads },
   });
 }
 

@@ -1,0 +1,84 @@
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { ImageTooLargeError, UnreadableImageError } from './attachments.errors.js';
+
+/** Larger images are refused: decoding one costs memory in proportion to its pixels. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+export const THUMBNAIL_SIZE = 320;
+
+/** Types sharp reads and writes here, and so the ones that get dimensions, a thumbnail and EXIF stripped. */
+const PROCESSED = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
+
+// Decoded images are not kept between requests (libvips caches operations by default): memory stays
+// proportional to the uploads in flight.
+sharp.cache(false);
+
+export interface ProcessedImage {
+  width: number;
+  height: number;
+  /** The image re-encoded without metadata, written to `cleanPath`; null when the original is kept. */
+  cleanSize: number | null;
+  thumbnail: Buffer;
+}
+
+export const isProcessedImage = (mime: string): boolean => PROCESSED.has(mime);
+
+/**
+ * Reads an image from a file: its dimensions (as displayed, after EXIF orientation), a WebP
+ * thumbnail at most 320 px wide and high, and, except for GIF (which has no EXIF), a copy written to
+ * `cleanPath` with the orientation applied and EXIF, XMP and IPTC (camera, location) removed; the
+ * colour profile is kept.
+ */
+export async function processImage(path: string, mime: string, cleanPath: string): Promise<ProcessedImage> {
+  const animated = mime === 'image/gif' || mime === 'image/webp';
+  const open = () => sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, animated, failOn: 'error' });
+  let metadata: Metadata;
+  try {
+    metadata = await open().metadata();
+  } catch (error) {
+    throw pixelLimit(error) ?? new UnreadableImageError(mime);
+  }
+  const pages = metadata.pages ?? 1;
+  const frameHeight = metadata.pageHeight ?? metadata.height ?? 0;
+  const sideways = (metadata.orientation ?? 1) >= 5;
+  const width = sideways ? frameHeight : (metadata.width ?? 0);
+  const height = sideways ? (metadata.width ?? 0) : frameHeight;
+  try {
+    const thumbnail = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
+      .rotate()
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer();
+    let cleanSize: number | null = null;
+    if (mime !== 'image/gif') {
+      // An animation keeps its frames as they are; a still image gets its EXIF orientation applied,
+      // since the EXIF that carried it goes.
+      const pipeline = pages > 1 ? open() : open().rotate();
+      const output = await withFormat(pipeline.keepIccProfile(), mime).toFile(cleanPath);
+      cleanSize = output.size;
+    }
+    return { width, height, cleanSize, thumbnail };
+  } catch (error) {
+    throw pixelLimit(error) ?? new UnreadableImageError(mime);
+  }
+}
+
+function withFormat(image: Sharp, mime: string): Sharp {
+  switch (mime) {
+    case 'image/jpeg':
+      return image.jpeg({ quality: 90, mozjpeg: true });
+    case 'image/png':
+      return image.png({ compressionLevel: 6 });
+    case 'image/webp':
+      return image.webp({ quality: 90 });
+    case 'image/avif':
+      return image.avif({ quality: 70 });
+    default:
+      throw new Error(`No encoder for ${mime}`);
+  }
+}
+
+function pixelLimit(error: unknown): ImageTooLargeError | null {
+  return error instanceof Error && /pixel limit/i.test(error.message)
+    ? new ImageTooLargeError(MAX_IMAGE_PIXELS)
+    : null;
+}
