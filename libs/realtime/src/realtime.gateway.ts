@@ -129,11 +129,6 @@ export class RealtimeGateway
     for (const event of Object.keys(this.handlers) as ClientEventName[]) {
       socket.on(event, (payload: unknown, ack: unknown) => void this.dispatch(socket, event, payload, ack));
     }
-    const chatIds = await this.chats.chatIdsOf(actor.tenantId, actor.userId!);
-    await socket.join([
-      userRoom(actor.tenantId, actor.userId!),
-      ...chatIds.map((id) => chatRoom(actor.tenantId, id)),
-    ]);
     await this.presence
       .connected(actor, socket.id)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'presence'));
@@ -177,6 +172,11 @@ export class RealtimeGateway
       changes: Promise.resolve(),
     };
     Object.assign(socket.data as object, socketState);
+    // Rooms are joined before the handshake completes: a client that sees `connect` (and then catches
+    // up) misses no event sent after that. Joined later, events of the first moments were lost.
+    const { tenantId, userId } = caller.actor;
+    const chatIds = await this.chats.chatIdsOf(tenantId, userId);
+    await socket.join([userRoom(tenantId, userId), ...chatIds.map((id) => chatRoom(tenantId, id))]);
   }
 
   private async dispatch<E extends ClientEventName>(
