@@ -166,7 +166,10 @@ export class Connection {
       return;
     }
     if (run !== this.run) return;
-    const socket: ClientSocket = io(this.options.baseUrl.replace(/\/+$/, '') + REALTIME_NAMESPACE, {
+    // socket.io reads a URL's path as the namespace: a base path goes into `path` instead.
+    const base = new URL(this.options.baseUrl);
+    const socket: ClientSocket = io(base.origin + REALTIME_NAMESPACE, {
+      path: `${base.pathname.replace(/\/+$/, '')}/socket.io`,
       transports: ['websocket'],
       reconnection: false,
       autoConnect: false,

@@ -48,7 +48,8 @@ export class Http {
     options: RequestOptions,
     token: string,
   ): Promise<Response> {
-    const url = new URL(path, this.options.baseUrl);
+    // Appended, not resolved: Parley may be served under a path (`https://example.com/chat`).
+    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
