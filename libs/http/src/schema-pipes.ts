@@ -13,8 +13,13 @@ class SchemaPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output
   }
 }
 
+// The schema is also handed to Nest as the parameter's `schema`: the OpenAPI document reads it there,
+// so a route's inputs are described by the very schema that parses them.
+
 /** The request body, parsed by a protocol schema; anything else is a 400 `validation_failed`. */
-export const ValidBody = (schema: z.ZodType): ParameterDecorator => Body(new SchemaPipe(schema, 'body'));
-export const ValidQuery = (schema: z.ZodType): ParameterDecorator => Query(new SchemaPipe(schema, 'query'));
+export const ValidBody = (schema: z.ZodType): ParameterDecorator =>
+  Body({ schema, pipes: [new SchemaPipe(schema, 'body')] });
+export const ValidQuery = (schema: z.ZodType): ParameterDecorator =>
+  Query({ schema, pipes: [new SchemaPipe(schema, 'query')] });
 export const ValidParam = (name: string, schema: z.ZodType): ParameterDecorator =>
-  Param(name, new SchemaPipe(schema, `params.${name}`));
+  Param(name, { schema, pipes: [new SchemaPipe(schema, `params.${name}`)] });
