@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { pendingMigrations } from '@parley/db';
+import type { Readiness } from '@parley/protocol';
 import { REDIS, type MaybeRedis } from '@parley/redis';
 
-type CheckResult = 'up' | 'down' | 'disabled';
-
-export interface Readiness {
-  status: 'ready' | 'unready';
-  checks: { database: CheckResult; migrations: 'applied' | 'pending' | 'unknown'; redis: CheckResult };
-}
+export type { Readiness };
+type CheckResult = Readiness['checks']['database'];
 
 const CHECK_TIMEOUT_MS = 1_500;
 

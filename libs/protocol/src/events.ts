@@ -42,6 +42,12 @@ export type ClientEventResult<E extends ClientEventName> = z.output<(typeof CLIE
 
 export const AckErrorSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: z.infer<typeof AckErrorSchema> };
+/** `Ack<T>` as a schema, for the AsyncAPI document and tests: `ackSchema(MessageSchema)`. */
+export const ackSchema = <T extends z.ZodType>(result: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), data: result }),
+    z.object({ ok: z.literal(false), error: AckErrorSchema }),
+  ]);
 
 /**
  * A live message event. Reactions' `me` is false here: one event goes to every member, so each

@@ -8,4 +8,5 @@ export * from './events.js';
 export * from './search.js';
 export * from './push.js';
 export * from './webhooks.js';
+export * from './health.js';
 export * from './attachments.js';
