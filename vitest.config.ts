@@ -30,6 +30,7 @@ const LIBS = [
   'push',
   'webhooks',
   'fanout-queue',
+  'openapi',
 ];
 
 export default defineConfig({

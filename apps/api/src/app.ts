@@ -6,6 +6,7 @@ import type { Config } from '@parley/config';
 import { configureHttpPipeline } from '@parley/http';
 import { NestPinoLogger, type Logger } from '@parley/logging';
 import { httpMetrics, MetricsService } from '@parley/metrics';
+import { serveApiDocs } from '@parley/openapi';
 import { ParleyIoAdapter } from '@parley/realtime';
 import { AppModule } from './app.module.js';
 
@@ -31,6 +32,7 @@ export async function createApiApp(
   });
   app.use(httpMetrics(app.get(MetricsService)));
   configureHttpPipeline(app, logger);
+  serveApiDocs(app);
 
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config.redisUrl));
   return app;

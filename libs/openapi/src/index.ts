@@ -1,0 +1,3 @@
+export * from './openapi-document.js';
+export * from './docs.js';
+export * from './schemas.js';
