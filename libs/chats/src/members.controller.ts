@@ -1,9 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ValidBody, ValidParam, ValidQuery } from '@parley/http';
+import { ApiRoute, ValidBody, ValidParam, ValidQuery } from '@parley/http';
 import {
   AddMembersBodySchema,
   IdSchema,
+  listOf,
   MembersQuerySchema,
+  MemberSchema,
   UpdateMemberBodySchema,
   UserIdSchema,
   type AddMembersBody,
@@ -19,6 +21,11 @@ export class MembersController {
   constructor(private readonly chats: ChatsService) {}
 
   @Post()
+  @ApiRoute(
+    'Add members (owners and admins)',
+    { 201: listOf(MemberSchema) },
+    { errors: ['forbidden', 'not_found', 'conflict'] },
+  )
   add(
     @CurrentActor() actor: Actor,
     @ValidParam('chatId', IdSchema) chatId: string,
@@ -28,6 +35,7 @@ export class MembersController {
   }
 
   @Get()
+  @ApiRoute("A chat's members", { 200: listOf(MemberSchema) }, { errors: ['not_found'] })
   list(
     @CurrentActor() actor: Actor,
     @ValidParam('chatId', IdSchema) chatId: string,
@@ -37,6 +45,7 @@ export class MembersController {
   }
 
   @Patch(':userId')
+  @ApiRoute("Change a member's role (owners)", { 200: MemberSchema }, { errors: ['forbidden', 'not_found'] })
   setRole(
     @CurrentActor() actor: Actor,
     @ValidParam('chatId', IdSchema) chatId: string,
@@ -48,6 +57,11 @@ export class MembersController {
 
   @Delete(':userId')
   @HttpCode(204)
+  @ApiRoute(
+    'Remove a member (owners and admins), or leave',
+    { 204: null },
+    { errors: ['forbidden', 'not_found'] },
+  )
   remove(
     @CurrentActor() actor: Actor,
     @ValidParam('chatId', IdSchema) chatId: string,

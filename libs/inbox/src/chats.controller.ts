@@ -1,10 +1,12 @@
 import { Controller, Get, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ValidBody, ValidParam, ValidQuery } from '@parley/http';
+import { ApiRoute, ValidBody, ValidParam, ValidQuery } from '@parley/http';
 import {
+  ChatSchema,
   CreateChatBodySchema,
   CursorQuerySchema,
   IdSchema,
+  listOf,
   UpdateChatBodySchema,
   type Chat,
   type CreateChatBody,
@@ -18,8 +20,15 @@ import { InboxService } from './inbox.service.js';
 export class ChatsController {
   constructor(private readonly inbox: InboxService) {}
 
-  /** 201 with a new chat; 200 with the direct chat the two users already share. */
   @Post()
+  @ApiRoute(
+    'Open a direct chat, or create a group',
+    { 201: ChatSchema, 200: ChatSchema },
+    {
+      description: '201 with a new chat; 200 with the direct chat the two users already share.',
+      errors: ['forbidden', 'not_found', 'conflict'],
+    },
+  )
   async create(
     @CurrentActor() actor: Actor,
     @ValidBody(CreateChatBodySchema) body: CreateChatBody,
@@ -31,6 +40,7 @@ export class ChatsController {
   }
 
   @Get()
+  @ApiRoute('My chats by latest activity, with last message and unread count', { 200: listOf(ChatSchema) })
   list(
     @CurrentActor() actor: Actor,
     @ValidQuery(CursorQuerySchema) query: { cursor?: string; limit?: number },
@@ -39,11 +49,13 @@ export class ChatsController {
   }
 
   @Get(':chatId')
+  @ApiRoute('A chat', { 200: ChatSchema }, { errors: ['not_found'] })
   get(@CurrentActor() actor: Actor, @ValidParam('chatId', IdSchema) chatId: string): Promise<Chat> {
     return this.inbox.get(actor, chatId);
   }
 
   @Patch(':chatId')
+  @ApiRoute('Rename a group (owners and admins)', { 200: ChatSchema }, { errors: ['forbidden', 'not_found'] })
   rename(
     @CurrentActor() actor: Actor,
     @ValidParam('chatId', IdSchema) chatId: string,

@@ -1,12 +1,15 @@
 import { Controller, Delete, Get, Patch, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ValidBody, ValidParam, ValidQuery } from '@parley/http';
+import { ApiRoute, ValidBody, ValidParam, ValidQuery } from '@parley/http';
 import {
   ChangesQuerySchema,
+  ChangesSchema,
   EditMessageBodySchema,
   EmojiSchema,
   HistoryQuerySchema,
   IdSchema,
+  listOf,
+  MessageSchema,
   SendMessageBodySchema,
   type Changes,
   type ChangesQuery,
@@ -27,9 +30,16 @@ const MessageId = (): ParameterDecorator => ValidParam('messageId', IdSchema);
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
-  /** 201 with the new message; 200 with the original when the clientId was sent before. */
   @Post('messages')
   @SendRate()
+  @ApiRoute(
+    'Send a message',
+    { 201: MessageSchema, 200: MessageSchema },
+    {
+      description: '201 with the new message; 200 with the original when the `clientId` was sent before.',
+      errors: ['forbidden', 'not_found', 'conflict'],
+    },
+  )
   async send(
     @CurrentActor() actor: Actor,
     @ChatId() chatId: string,
@@ -42,6 +52,15 @@ export class MessagesController {
   }
 
   @Get('messages')
+  @ApiRoute(
+    'History by seq',
+    { 200: listOf(MessageSchema) },
+    {
+      description:
+        '`data` ascends by seq. `before` pages back from the newest (pass `nextCursor` as the next `before`); `after` pages forward.',
+      errors: ['not_found'],
+    },
+  )
   history(
     @CurrentActor() actor: Actor,
     @ChatId() chatId: string,
@@ -51,6 +70,15 @@ export class MessagesController {
   }
 
   @Get('changes')
+  @ApiRoute(
+    'Everything that changed after a version',
+    { 200: ChangesSchema },
+    {
+      description:
+        'New, edited, deleted and reacted messages, ascending by version: how a client catches up.',
+      errors: ['not_found'],
+    },
+  )
   changes(
     @CurrentActor() actor: Actor,
     @ChatId() chatId: string,
@@ -60,6 +88,11 @@ export class MessagesController {
   }
 
   @Patch('messages/:messageId')
+  @ApiRoute(
+    'Edit a message (sender, chat admins, or the backend)',
+    { 200: MessageSchema },
+    { errors: ['forbidden', 'not_found', 'conflict'] },
+  )
   edit(
     @CurrentActor() actor: Actor,
     @ChatId() chatId: string,
@@ -70,6 +103,11 @@ export class MessagesController {
   }
 
   @Delete('messages/:messageId')
+  @ApiRoute(
+    'Delete a message, leaving a tombstone',
+    { 200: MessageSchema },
+    { errors: ['forbidden', 'not_found', 'conflict'] },
+  )
   delete(
     @CurrentActor() actor: Actor,
     @ChatId() chatId: string,
@@ -79,6 +117,11 @@ export class MessagesController {
   }
 
   @Put('messages/:messageId/reactions/:emoji')
+  @ApiRoute(
+    'React to a message (idempotent)',
+    { 200: MessageSchema },
+    { errors: ['forbidden', 'not_found', 'conflict'] },
+  )
   react(
     @CurrentActor() actor: Actor,
     @ChatId() chatId: string,
@@ -89,6 +132,11 @@ export class MessagesController {
   }
 
   @Delete('messages/:messageId/reactions/:emoji')
+  @ApiRoute(
+    'Take a reaction back (idempotent)',
+    { 200: MessageSchema },
+    { errors: ['forbidden', 'not_found', 'conflict'] },
+  )
   unreact(
     @CurrentActor() actor: Actor,
     @ChatId() chatId: string,

@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { ApiRoute } from '@parley/http';
 import { Access } from '@parley/tenancy';
 import { MetricsService } from './metrics.service.js';
 
@@ -7,9 +8,16 @@ import { MetricsService } from './metrics.service.js';
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
-  /** Prometheus text format. Serve it to your scraper only (the reverse proxy should not expose it). */
   @Get('metrics')
   @Access('public')
+  @ApiRoute(
+    'Prometheus metrics',
+    { 200: { mediaType: 'text/plain' } },
+    {
+      description:
+        'Prometheus text format. Serve it to your scraper only (the reverse proxy should not expose it).',
+    },
+  )
   async scrape(@Res() response: Response): Promise<void> {
     response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }

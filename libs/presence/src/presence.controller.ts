@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ValidQuery } from '@parley/http';
-import { PresenceQuerySchema, type List, type Presence } from '@parley/protocol';
+import { ApiRoute, ValidQuery } from '@parley/http';
+import { listOf, PresenceQuerySchema, PresenceSchema, type List, type Presence } from '@parley/protocol';
 import { CurrentActor, type Actor } from '@parley/tenancy';
 import { PresenceService } from './presence.service.js';
 
@@ -8,8 +8,12 @@ import { PresenceService } from './presence.service.js';
 export class PresenceController {
   constructor(private readonly presence: PresenceService) {}
 
-  /** Online state and last-seen time of up to 100 users; unknown users are left out. */
   @Get()
+  @ApiRoute(
+    'Online state and last-seen time of up to 100 users',
+    { 200: listOf(PresenceSchema) },
+    { description: 'Unknown users are left out.' },
+  )
   list(
     @CurrentActor() actor: Actor,
     @ValidQuery(PresenceQuerySchema) query: { userIds: string[] },

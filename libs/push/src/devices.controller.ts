@@ -1,8 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ValidBody, ValidParam } from '@parley/http';
+import { ApiRoute, ValidBody, ValidParam } from '@parley/http';
 import {
+  DeviceSchema,
   IdSchema,
+  listOf,
   RegisterDeviceBodySchema,
   type Device,
   type List,
@@ -16,8 +18,15 @@ import { PushService } from './push.service.js';
 export class DevicesController {
   constructor(private readonly push: PushService) {}
 
-  /** 201 for a new device; 200 when the token was registered before (it now belongs to this user). */
   @Post()
+  @ApiRoute(
+    'Register an FCM token or a Web Push subscription',
+    { 201: DeviceSchema, 200: DeviceSchema },
+    {
+      description:
+        '201 for a new device; 200 when the token was registered before (it now belongs to this user).',
+    },
+  )
   async register(
     @CurrentActor() actor: Actor,
     @ValidBody(RegisterDeviceBodySchema) body: RegisterDeviceBody,
@@ -29,12 +38,14 @@ export class DevicesController {
   }
 
   @Get()
+  @ApiRoute("The acting user's devices", { 200: listOf(DeviceSchema) })
   list(@CurrentActor() actor: Actor): Promise<List<Device>> {
     return this.push.listMine(actor);
   }
 
   @Delete(':deviceId')
   @HttpCode(204)
+  @ApiRoute('Remove a device', { 204: null }, { errors: ['not_found'] })
   remove(@CurrentActor() actor: Actor, @ValidParam('deviceId', IdSchema) deviceId: string): Promise<void> {
     return this.push.remove(actor, deviceId);
   }

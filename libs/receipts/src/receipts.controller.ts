@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ValidBody, ValidParam, ValidQuery } from '@parley/http';
+import { ApiRoute, ValidBody, ValidParam, ValidQuery } from '@parley/http';
 import {
   IdSchema,
+  listOf,
   MembersQuerySchema,
   ReadBodySchema,
+  ReceiptSchema,
   type List,
   type ReadBody,
   type Receipt,
@@ -17,6 +19,11 @@ export class ReceiptsController {
 
   @Post('read')
   @HttpCode(200)
+  @ApiRoute(
+    'Move my read pointer forward (never back)',
+    { 200: ReceiptSchema },
+    { description: 'Without `seq`, everything is read.', errors: ['not_found'] },
+  )
   markRead(
     @CurrentActor() actor: Actor,
     @ValidParam('chatId', IdSchema) chatId: string,
@@ -26,6 +33,7 @@ export class ReceiptsController {
   }
 
   @Get('receipts')
+  @ApiRoute("Each member's delivered and read seq", { 200: listOf(ReceiptSchema) }, { errors: ['not_found'] })
   list(
     @CurrentActor() actor: Actor,
     @ValidParam('chatId', IdSchema) chatId: string,

@@ -1,6 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ValidQuery } from '@parley/http';
-import { SearchQuerySchema, type List, type SearchHit, type SearchQuery } from '@parley/protocol';
+import { ApiRoute, ValidQuery } from '@parley/http';
+import {
+  listOf,
+  SearchHitSchema,
+  SearchQuerySchema,
+  type List,
+  type SearchHit,
+  type SearchQuery,
+} from '@parley/protocol';
 import { CurrentActor, type Actor } from '@parley/tenancy';
 import { SearchService } from './search.service.js';
 
@@ -8,8 +15,16 @@ import { SearchService } from './search.service.js';
 export class SearchController {
   constructor(private readonly search: SearchService) {}
 
-  /** Messages matching `q` in the caller's chats (or one of them), newest first, with highlights. */
   @Get()
+  @ApiRoute(
+    'Search messages',
+    { 200: listOf(SearchHitSchema) },
+    {
+      description:
+        "Messages matching `q` in the caller's chats (or one of them), newest first, with highlights.",
+      errors: ['not_found'],
+    },
+  )
   find(
     @CurrentActor() actor: Actor,
     @ValidQuery(SearchQuerySchema) query: SearchQuery,

@@ -1,11 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ValidBody, ValidParam, ValidQuery } from '@parley/http';
+import { ApiRoute, ValidBody, ValidParam, ValidQuery } from '@parley/http';
 import {
+  listOf,
   MintTokenBodySchema,
   UpsertUserBodySchema,
   UserIdSchema,
   UserIdsQuerySchema,
+  UserSchema,
+  UserTokenSchema,
   type List,
   type MintTokenBody,
   type UpsertUserBody,
@@ -21,9 +24,13 @@ const UserId = (): ParameterDecorator => ValidParam('userId', UserIdSchema);
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  /** 201 when the user is new, 200 when an existing profile was replaced. */
   @Put(':userId')
   @Access('server')
+  @ApiRoute(
+    'Create or replace a user',
+    { 201: UserSchema, 200: UserSchema },
+    { description: '201 when the user is new, 200 when an existing profile was replaced.' },
+  )
   async upsert(
     @CurrentActor() actor: Actor,
     @UserId() userId: string,
@@ -36,6 +43,7 @@ export class UsersController {
   }
 
   @Get()
+  @ApiRoute('Users by id (unknown ids are left out)', { 200: listOf(UserSchema) })
   list(
     @CurrentActor() actor: Actor,
     @ValidQuery(UserIdsQuerySchema) query: { ids: string[] },
@@ -44,6 +52,7 @@ export class UsersController {
   }
 
   @Get(':userId')
+  @ApiRoute('A user', { 200: UserSchema }, { errors: ['not_found'] })
   get(@CurrentActor() actor: Actor, @UserId() userId: string): Promise<User> {
     return this.users.get(actor, userId);
   }
@@ -51,12 +60,14 @@ export class UsersController {
   @Delete(':userId')
   @Access('server')
   @HttpCode(204)
+  @ApiRoute('Erase a user and their content', { 204: null }, { errors: ['not_found'] })
   erase(@CurrentActor() actor: Actor, @UserId() userId: string): Promise<void> {
     return this.users.erase(actor, userId);
   }
 
   @Post(':userId/tokens')
   @Access('server')
+  @ApiRoute('Mint a user token', { 201: UserTokenSchema }, { errors: ['conflict'] })
   mintToken(
     @CurrentActor() actor: Actor,
     @UserId() userId: string,
@@ -68,6 +79,7 @@ export class UsersController {
   @Delete(':userId/tokens')
   @Access('server')
   @HttpCode(204)
+  @ApiRoute('Revoke every token issued to a user so far', { 204: null }, { errors: ['not_found'] })
   revokeTokens(@CurrentActor() actor: Actor, @UserId() userId: string): Promise<void> {
     return this.users.revokeTokens(actor, userId);
   }

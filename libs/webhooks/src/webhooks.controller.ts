@@ -1,10 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ValidBody, ValidParam, ValidQuery } from '@parley/http';
+import { ApiRoute, ValidBody, ValidParam, ValidQuery } from '@parley/http';
 import {
   CreateWebhookBodySchema,
   IdSchema,
+  listOf,
   UpdateWebhookBodySchema,
+  WebhookCreatedSchema,
   WebhookDeliveriesQuerySchema,
+  WebhookDeliverySchema,
+  WebhookSchema,
   type CreateWebhookBody,
   type List,
   type UpdateWebhookBody,
@@ -24,6 +28,11 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @ApiRoute(
+    'Add a webhook (its signing secret is shown once)',
+    { 201: WebhookCreatedSchema },
+    { errors: ['conflict'] },
+  )
   create(
     @CurrentActor() actor: Actor,
     @ValidBody(CreateWebhookBodySchema) body: CreateWebhookBody,
@@ -32,16 +41,23 @@ export class WebhooksController {
   }
 
   @Get()
+  @ApiRoute("The tenant's webhooks", { 200: listOf(WebhookSchema) })
   list(@CurrentActor() actor: Actor): Promise<List<Webhook>> {
     return this.webhooks.list(actor);
   }
 
   @Get(':webhookId')
+  @ApiRoute('A webhook', { 200: WebhookSchema }, { errors: ['not_found'] })
   get(@CurrentActor() actor: Actor, @WebhookId() id: string): Promise<Webhook> {
     return this.webhooks.get(actor, id);
   }
 
   @Patch(':webhookId')
+  @ApiRoute(
+    'Change the events, or re-enable a disabled webhook',
+    { 200: WebhookSchema },
+    { errors: ['not_found'] },
+  )
   update(
     @CurrentActor() actor: Actor,
     @WebhookId() id: string,
@@ -52,11 +68,17 @@ export class WebhooksController {
 
   @Delete(':webhookId')
   @HttpCode(204)
+  @ApiRoute('Remove a webhook', { 204: null }, { errors: ['not_found'] })
   remove(@CurrentActor() actor: Actor, @WebhookId() id: string): Promise<void> {
     return this.webhooks.remove(actor, id);
   }
 
   @Get(':webhookId/deliveries')
+  @ApiRoute(
+    "A webhook's deliveries, newest first",
+    { 200: listOf(WebhookDeliverySchema) },
+    { errors: ['not_found'] },
+  )
   deliveries(
     @CurrentActor() actor: Actor,
     @WebhookId() id: string,
