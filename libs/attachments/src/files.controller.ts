@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { ValidParam, ValidQuery } from '@parley/http';
+import { ApiRoute, ValidParam, ValidQuery } from '@parley/http';
 import { FileDownloadQuerySchema, IdSchema, type FileDownloadQuery } from '@parley/protocol';
 import { Access, UnauthenticatedError, type CallerRequest } from '@parley/tenancy';
 import { AttachmentsService, type Download } from './attachments.service.js';
@@ -10,6 +10,10 @@ import type { ByteRange } from './file-storage.js';
 import type { FileVariant } from './file-urls.js';
 
 const FileId = (): ParameterDecorator => ValidParam('fileId', IdSchema);
+const ANY_FILE = { mediaType: '*/*' };
+const WEBP = { mediaType: 'image/webp' };
+const DOWNLOAD =
+  'With `tenant`, `exp` and `sig` (the signed URL a message carries) no credentials are needed; without them the caller must be a member of the chat. Supports one `Range`.';
 
 /**
  * Downloads. With `?tenant=&exp=&sig=` (the URLs messages carry) the signature is the credential;
@@ -21,6 +25,11 @@ export class FilesController {
   constructor(private readonly attachments: AttachmentsService) {}
 
   @Get()
+  @ApiRoute(
+    'Download a file',
+    { 200: ANY_FILE, 206: ANY_FILE },
+    { description: DOWNLOAD, errors: ['forbidden', 'not_found'] },
+  )
   async original(
     @FileId() id: string,
     @ValidQuery(FileDownloadQuerySchema) query: FileDownloadQuery,
@@ -31,6 +40,11 @@ export class FilesController {
   }
 
   @Get('thumbnail')
+  @ApiRoute(
+    "An image's thumbnail (WebP)",
+    { 200: WEBP, 206: WEBP },
+    { description: DOWNLOAD, errors: ['forbidden', 'not_found'] },
+  )
   async thumbnail(
     @FileId() id: string,
     @ValidQuery(FileDownloadQuerySchema) query: FileDownloadQuery,
