@@ -1,5 +1,5 @@
 import type {
-  Changes,
+  Attachment,
   ClientEventInput,
   ClientEventResult,
   Chat,
@@ -13,16 +13,28 @@ import type {
   ReceiptEvent,
 } from '@parley/protocol';
 import { retrying, socketOrRest } from './actions.js';
-import { backoffDelay } from './backoff.js';
 import type { ClientContext } from './context.js';
 import type { Unsubscribe } from './emitter.js';
 import { ParleyError } from './errors.js';
 import { echo, liveReactions, localId, MessageWindow, type LocalMessage } from './message-list.js';
 import { ReceiptBook } from './receipts.js';
 import { Store, type ReadonlyStore } from './store.js';
-import { Timer } from './timers.js';
 import { TypingNotifier, TypingTracker } from './typing.js';
-import { VersionTracker } from './versions.js';
+import { upload, type UploadOptions, type UploadSource } from './uploads.js';
+import { ChatSync } from './chat-sync.js';
+import type { OutgoingMessage } from './outbox.js';
+
+export interface SendOptions {
+  /** Files from `upload()` (or their ids) to attach; at most 10. */
+  attachments?: (Attachment | string)[];
+  /** Id of the message this one answers. */
+  replyTo?: string;
+  /**
+   * The send's idempotency key.
+   * @default a random UUID
+   */
+  clientId?: string;
+}
 
 /** Everything a chat view renders; a new snapshot after every change. */
 export interface ChatState {
@@ -62,12 +74,7 @@ export class ParleyChat {
   private readonly receipts: ReceiptBook;
   private readonly typingIn: TypingTracker;
   private readonly typingOut: TypingNotifier;
-  private readonly versions = new VersionTracker();
-  private readonly gapTimer: Timer;
-  private readonly retryTimer: Timer;
-  private catchUpRun: Promise<void> | null = null;
-  private catchUpAgain = false;
-  private catchUpFailures = 0;
+  private readonly sync: ChatSync;
   private loaded = false;
   /** Live events during the first load, and events below the window while an older page loads. */
   private parked: { message: Message; source: Source; reaction?: MessageEvent['reaction'] }[] | null = null;
@@ -82,8 +89,18 @@ export class ParleyChat {
     this.id = chat.id;
     const { timers, logger, userId } = context;
     this.receipts = new ReceiptBook(userId);
-    this.gapTimer = new Timer(timers);
-    this.retryTimer = new Timer(timers);
+    this.sync = new ChatSync(chat.id, context, {
+      applyPage: (messages) => {
+        for (const message of messages) this.apply(message, 'server');
+        this.publish();
+      },
+      finished: async (changes) => {
+        // The summary (unread count, last message) moved with what came in.
+        if (changes > 0) await this.refreshSummary();
+        if (context.connection.state === 'online') this.patch({ synced: true });
+      },
+      isClosed: () => this.store.get().closed,
+    });
     this.store = new Store<ChatState>(
       {
         chat,
@@ -126,7 +143,7 @@ export class ParleyChat {
     const page = await http.request<List<Message>>('GET', `/v1/chats/${this.id}/messages`, {
       query: { limit: options.pageSize },
     });
-    this.versions.caughtUpTo(chat.version);
+    this.sync.start(chat.version);
     this.window.floorSeq = page.nextCursor !== null ? (page.data[0]?.seq ?? 0) : 0;
     for (const message of page.data) this.apply(message, 'server');
     this.loaded = true;
@@ -163,20 +180,29 @@ export class ParleyChat {
   /**
    * Sends a message: it shows at once as a local echo (`sending`) and resolves with the stored
    * message; rejects with a `ParleyError` if the server refuses it for good (the echo turns `failed`).
-   * Offline, it waits in the outbox and goes once online.
+   * Offline, it waits in the outbox and goes once online. `attachments` are files from `upload()`
+   * (the text may then be empty).
    */
-  send(text: string, options: { replyTo?: string; clientId?: string } = {}): Promise<Message> {
+  send(text: string | null, options: SendOptions = {}): Promise<Message> {
     if (this.store.get().closed) return Promise.reject(this.closedError());
     const clientId = options.clientId ?? this.context.newClientId();
     this.sentHere.add(clientId);
+    const files = options.attachments ?? [];
     const now = this.context.timers.now();
-    this.window.putEcho(echo(this.id, this.context.userId, clientId, text, options.replyTo ?? null, now));
+    const shown = files.filter((file): file is Attachment => typeof file !== 'string');
+    const body = text || null;
+    this.window.putEcho(
+      echo(this.id, this.context.userId, clientId, body, options.replyTo ?? null, shown, now),
+    );
     this.publish();
     this.typingOut.stop();
-    const outgoing = {
+    const outgoing: OutgoingMessage = {
       chatId: this.id,
       clientId,
-      text,
+      ...(body ? { text: body } : {}),
+      ...(files.length
+        ? { attachments: files.map((file) => (typeof file === 'string' ? file : file.id)) }
+        : {}),
       ...(options.replyTo ? { replyTo: options.replyTo } : {}),
     };
     const sent = this.context.outbox.add(outgoing);
@@ -191,7 +217,20 @@ export class ParleyChat {
       return Promise.reject(new ParleyError('not_found', `No failed message with clientId ${clientId}`));
     }
     this.window.removeEcho(clientId);
-    return this.send(failed.text ?? '', { clientId, ...(failed.replyTo ? { replyTo: failed.replyTo } : {}) });
+    return this.send(failed.text, {
+      clientId,
+      ...(failed.attachments.length ? { attachments: failed.attachments } : {}),
+      ...(failed.replyTo ? { replyTo: failed.replyTo } : {}),
+    });
+  }
+
+  /**
+   * Uploads a file to send in this chat (`send(text, { attachments: [attachment] })`), reporting
+   * progress. Refused files reject with `payload_too_large` or `unsupported_media_type`.
+   */
+  upload(file: UploadSource, options: UploadOptions = {}): Promise<Attachment> {
+    if (this.store.get().closed) return Promise.reject(this.closedError());
+    return upload(this.context, this.id, file, options);
   }
 
   /** Forgets a `failed` message. */
@@ -278,7 +317,7 @@ export class ParleyChat {
     if (this.store.get().closed) return;
     this.typingOut.stop();
     this.typingIn.clear();
-    for (const timer of [this.gapTimer, this.retryTimer]) timer.cancel();
+    this.sync.stop();
     this.patch({ closed: true, synced: false });
     this.onClose(this);
   }
@@ -291,7 +330,7 @@ export class ParleyChat {
     if (message.senderId && message.senderId !== this.context.userId)
       this.typingIn.set(message.senderId, false);
     const outcome = this.apply(message, 'live', reaction);
-    this.noteVersion(message.version);
+    this.sync.saw(message.version);
     if (outcome === 'none') return;
     const chat = this.store.get().chat;
     const unread =
@@ -357,7 +396,7 @@ export class ParleyChat {
   /** The outbox's answer for a message sent from here. */
   onStored(clientId: string, message: Message): void {
     this.apply(message, 'server');
-    this.noteVersion(message.version);
+    this.sync.saw(message.version);
     this.publish();
   }
 
@@ -430,65 +469,14 @@ export class ParleyChat {
     const work = () => socketOrRest(connection, event, payload, viaRest) as Promise<Message>;
     const message = await retrying(work, CHANGE_ATTEMPTS, options.retry, random, timers);
     this.apply(message, 'server');
-    this.noteVersion(message.version);
+    this.sync.saw(message.version);
     this.publish();
     return message;
   }
 
-  /** Tracks which chat versions have been applied; a gap that stays open is filled by a catch-up. */
-  private noteVersion(version: number): void {
-    if (!this.loaded) return;
-    this.versions.saw(version);
-    if (!this.versions.gap) this.gapTimer.cancel();
-    // Events of concurrent changes may arrive out of order: give the missing ones a moment.
-    else if (!this.gapTimer.pending)
-      this.gapTimer.set(this.context.options.gapGraceMs, () => void this.catchUp());
-  }
-
-  /** Fetches every change after the applied version, page by page, until none is left. */
+  /** Catches up with the server now (`client.chats` does it after every reconnect). */
   catchUp(): Promise<void> {
-    if (this.catchUpRun) {
-      this.catchUpAgain = true;
-      return this.catchUpRun;
-    }
-    this.gapTimer.cancel();
-    this.catchUpRun = this.runCatchUp().finally(() => {
-      this.catchUpRun = null;
-    });
-    return this.catchUpRun;
-  }
-
-  private async runCatchUp(): Promise<void> {
-    const { http, options, connection, logger } = this.context;
-    try {
-      let changes = 0;
-      do {
-        this.catchUpAgain = false;
-        for (let more = true; more && !this.store.get().closed;) {
-          const page = await http.request<Changes>('GET', `/v1/chats/${this.id}/changes`, {
-            query: { since: this.versions.applied, limit: options.changesPageSize },
-          });
-          changes += page.data.length;
-          for (const message of page.data) this.apply(message, 'server');
-          this.versions.caughtUpTo(page.version);
-          more = page.hasMore;
-          this.publish();
-        }
-      } while (this.catchUpAgain);
-      this.catchUpFailures = 0;
-      // The summary (unread count, last message) moved with what came in.
-      if (changes > 0) await this.refreshSummary();
-      if (this.versions.gap && !this.gapTimer.pending)
-        this.gapTimer.set(options.gapGraceMs, () => void this.catchUp());
-      if (connection.state === 'online') this.patch({ synced: true });
-    } catch (error) {
-      logger.warn('Catch-up failed', error);
-      // Offline: the next `online` catches up. Online: try again with backoff.
-      if (error instanceof ParleyError && error.retryable && connection.state === 'online') {
-        const delay = backoffDelay(this.catchUpFailures++, options.reconnect, this.context.random);
-        this.retryTimer.set(delay, () => void this.catchUp());
-      }
-    }
+    return this.sync.catchUp();
   }
 
   private async loadReceipts(): Promise<void> {
@@ -546,7 +534,7 @@ export class ParleyChat {
   private async refreshSummary(): Promise<void> {
     try {
       const chat = await this.context.http.request<Chat>('GET', `/v1/chats/${this.id}`);
-      this.patch({ chat: { ...chat, version: Math.max(chat.version, this.versions.applied) } });
+      this.patch({ chat: { ...chat, version: Math.max(chat.version, this.sync.version) } });
     } catch (error) {
       this.context.logger.debug('Chat summary not refreshed', error);
     }

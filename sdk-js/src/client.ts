@@ -209,6 +209,13 @@ export class ParleyClient {
       get userId(): string {
         return currentUser();
       },
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: fetcher,
+      tokens: () => {
+        if (!this.tokens) throw new ParleyError('unauthenticated', 'Call connect() first');
+        return this.tokens;
+      },
       http: this.http,
       connection: this.connection,
       outbox: this.outbox,

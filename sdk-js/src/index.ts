@@ -3,7 +3,8 @@
  * sign user tokens with `createUserToken` from `@parley/sdk/server` (Node only).
  */
 export { ParleyClient, type ParleyClientOptions, type ParleyEvents, type ServerEvents } from './client.js';
-export { ParleyChat, type ChatState } from './chat.js';
+export { ParleyChat, type ChatState, type SendOptions } from './chat.js';
+export type { UploadOptions, UploadProgress, UploadSource } from './uploads.js';
 export { ChatsModule, type CreateGroupOptions } from './chats.js';
 export { ChatList, type ChatListState } from './chat-list.js';
 export { PresenceModule } from './presence.js';
@@ -19,6 +20,7 @@ export type { BackoffOptions } from './backoff.js';
 export type { TypingOptions } from './typing.js';
 export type { Fetch } from './http.js';
 export type {
+  Attachment,
   Chat,
   Member,
   Message,

@@ -1,4 +1,4 @@
-import type { Message, MessageEvent } from '@parley/protocol';
+import type { Attachment, Message, MessageEvent } from '@parley/protocol';
 import type { ParleyErrorCode } from './errors.js';
 
 /**
@@ -28,8 +28,9 @@ export function echo(
   chatId: string,
   senderId: string,
   clientId: string,
-  text: string,
+  text: string | null,
   replyTo: string | null,
+  attachments: Attachment[],
   now: number,
 ): LocalMessage {
   return {
@@ -39,9 +40,9 @@ export function echo(
     version: 0,
     senderId,
     clientId,
-    kind: 'text',
+    kind: text === null && attachments.length > 0 ? 'file' : 'text',
     text,
-    attachments: [],
+    attachments,
     replyTo,
     reactions: {},
     createdAt: new Date(now).toISOString(),

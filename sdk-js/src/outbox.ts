@@ -9,7 +9,9 @@ import { Timer, type Timers } from './timers.js';
 export interface OutgoingMessage {
   chatId: string;
   clientId: string;
-  text: string;
+  text?: string;
+  /** Attachment ids from `POST /v1/uploads`. */
+  attachments?: string[];
   replyTo?: string;
 }
 
@@ -113,9 +115,15 @@ export class Outbox {
     if (head.state !== 'queued' || this.options.connection.state !== 'online') return;
     head.state = 'sending';
     head.attempts += 1;
-    const { clientId, text, replyTo } = head;
+    const { clientId, text, attachments, replyTo } = head;
     this.options.connection
-      .emit('message:send', replyTo ? { chatId, clientId, text, replyTo } : { chatId, clientId, text })
+      .emit('message:send', {
+        chatId,
+        clientId,
+        ...(text !== undefined ? { text } : {}),
+        ...(attachments ? { attachments } : {}),
+        ...(replyTo ? { replyTo } : {}),
+      })
       .then(
         (message) => this.settle(queue, head, () => head.resolve(message), message),
         (failure: unknown) => this.failed(queue, head, asParleyError(failure)),

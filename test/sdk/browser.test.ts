@@ -155,6 +155,45 @@ describe('SDK in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('uploads a file from the page with progress (XMLHttpRequest) and sends it', async () => {
+    const page = await browser!.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(pageOrigin + '/');
+    await page.waitForFunction(() => (globalThis as unknown as { sdkLoaded?: boolean }).sdkLoaded === true);
+    const nodeChat = await peer!.chats.openDirect('web');
+    const result = await page.evaluate(
+      async ({ baseUrl, apiKey, token }) => {
+        const { ParleyClient } = (globalThis as unknown as { Parley: typeof import('@parley/sdk') }).Parley;
+        const client = new ParleyClient({ baseUrl, apiKey });
+        try {
+          await client.connect(token);
+          const chat = await client.chats.openDirect('node');
+          const progress: number[] = [];
+          const file = new File(['page text\n'.repeat(150_000)], 'from-page.txt', { type: 'text/plain' });
+          const attachment = await chat.upload(file, {
+            onProgress: ({ loaded, total }) => progress.push(loaded / total),
+          });
+          const message = await chat.send('see attached', { attachments: [attachment] });
+          return { progress, size: file.size, attachment, kind: message.kind };
+        } finally {
+          await client.disconnect();
+        }
+      },
+      { baseUrl: app.baseUrl, apiKey: tenant.publishableKey, token: await tenant.token('web') },
+    );
+    expect(result.attachment).toMatchObject({ name: 'from-page.txt', mime: 'text/plain', size: result.size });
+    expect(result.progress.length).toBeGreaterThanOrEqual(1);
+    expect(result.progress.at(-1)).toBe(1);
+    expect(result.kind).toBe('text');
+    await eventually(() =>
+      expect(nodeChat.getState().messages.at(-1)).toMatchObject({
+        text: 'see attached',
+        attachments: [{ id: result.attachment.id, name: 'from-page.txt' }],
+      }),
+    );
+    await page.close();
+  }, 60_000);
+
   it('goes offline with the browser, then flushes its outbox and catches up when the network is back', async () => {
     const context = await browser!.newContext();
     try {
@@ -191,10 +230,11 @@ describe('SDK in Chromium', () => {
       for (let i = 0; i < 20; i++) sent.push(await nodeChat.send(`meanwhile ${i}`));
       await nodeChat.edit(sent[3]!.id, 'meanwhile 3 (edited)');
       await nodeChat.delete(sent[7]!.id);
-      // The first test's two messages, then the three waiting in the outbox.
+      // The earlier tests' three messages, then the three waiting in the outbox.
       expect(await inPage((s) => s.chat.getState().messages.map((m) => m.status))).toEqual([
-        expect.stringMatching(/^(delivered|read)$/),
+        expect.stringMatching(/^(sent|delivered|read)$/),
         'sent',
+        expect.stringMatching(/^(sent|delivered|read)$/),
         'sending',
         'sending',
         'sending',
@@ -210,6 +250,7 @@ describe('SDK in Chromium', () => {
       expect(server.map((m) => m.text)).toEqual([
         'hello from chromium',
         'hello browser',
+        'see attached',
         ...sent.map((m, i) => (i === 3 ? 'meanwhile 3 (edited)' : i === 7 ? null : m.text)),
         'offline 0',
         'offline 1',

@@ -179,7 +179,7 @@ describe('message window', () => {
   it('keeps stored messages in seq order, then echoes, and hands out copies', () => {
     const window = new MessageWindow();
     for (const seq of [5, 1, 3, 9, 7]) window.put(local(message(seq)));
-    window.putEcho(echo('c', 'ann', 'x1', 'pending', null, 0));
+    window.putEcho(echo('c', 'ann', 'x1', 'pending', null, [], 0));
     const snapshot = window.snapshot();
     expect(snapshot.map((m) => m.seq)).toEqual([1, 3, 5, 7, 9, 0]);
     window.put(local(message(3, { text: 'edited', version: 10 })));
