@@ -10,6 +10,8 @@ import type { Readable } from 'node:stream';
 import type { S3Config } from '@parley/config';
 import { checkKey, FileStorage, type ByteRange } from './file-storage.js';
 
+const LATE_WRITE_MS = 500;
+
 /**
  * Any S3-compatible store (AWS S3, MinIO, Cloudflare R2, Ceph…) through the AWS SDK. Objects are
  * written with one PutObject of known length (uploads are spooled first), which S3 makes visible
@@ -60,7 +62,11 @@ export class S3Storage extends FileStorage {
         { abortSignal: abort.signal },
       );
     } catch (error) {
-      // Some S3-compatible stores keep what arrived of an aborted upload: leave nothing behind.
+      // S3 stores nothing of an upload cut short, but some S3-compatible stores (s3rver among them)
+      // keep what arrived, and may finish writing it after they answered: remove it now and again a
+      // moment later.
+      await this.delete(key).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, LATE_WRITE_MS));
       await this.delete(key).catch(() => undefined);
       throw failure ?? error;
     } finally {

@@ -85,13 +85,19 @@ export const ENV_SCHEMA = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
     .optional()
-    .describe('Stores uploaded files in this bucket of an S3-compatible store; unset keeps them on local disk'),
+    .describe(
+      'Stores uploaded files in this bucket of an S3-compatible store; unset keeps them on local disk',
+    ),
   S3_ENDPOINT: z
     .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
     .optional()
     .describe('URL of the S3-compatible store (MinIO, R2, …), addressed path-style; unset means AWS S3'),
   S3_REGION: z.string().min(1).default('us-east-1').describe('Region of the bucket'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional().describe('S3 credentials; unset uses the AWS SDK default chain'),
+  S3_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('S3 credentials; unset uses the AWS SDK default chain'),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe('Secret of S3_ACCESS_KEY_ID'),
 });
 
