@@ -1,5 +1,6 @@
 import {
   AddMembersBodySchema,
+  AttachmentSchema,
   ChangesSchema,
   ChatSchema,
   CreateChatBodySchema,
@@ -186,6 +187,17 @@ function collectExamples(): Map<z.ZodType, unknown> {
   answer(SearchHitSchema, {
     message,
     highlight: { text: message.text!, matches: [{ start: 8, end: 13 }] },
+  });
+
+  answer(AttachmentSchema, {
+    id: '0196a4e4-1b2c-7d3e-8f40-5a6b7c8d9e0f',
+    name: 'menu.png',
+    mime: 'image/png',
+    size: 48213,
+    width: 800,
+    height: 600,
+    url: `https://chat.acme.example/v1/files/0196a4e4-1b2c-7d3e-8f40-5a6b7c8d9e0f?tenant=${TENANT_ID}&exp=1746527400&sig=Qm9vbV9zaWduYXR1cmVfZXhhbXBsZV9vbmx5XzQzY2g`,
+    thumbnailUrl: `https://chat.acme.example/v1/files/0196a4e4-1b2c-7d3e-8f40-5a6b7c8d9e0f/thumbnail?tenant=${TENANT_ID}&exp=1746527400&sig=Qm9vbV9zaWduYXR1cmVfZXhhbXBsZV9vbmx5XzQzY2g`,
   });
 
   // Push

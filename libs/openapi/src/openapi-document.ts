@@ -175,6 +175,7 @@ function finish(document: OpenAPIObject, facts: Map<string, RouteFacts>, convert
       const operation = value;
       const route = facts.get(operation.operationId);
       if (!route) throw new Error(`No route behind ${method.toUpperCase()} ${path}`);
+      if (operation.parameters?.length === 0) delete operation.parameters;
       const access = accessDocs(route.access);
       if (access.security.length) operation.security = access.security;
       if (route.upload) {
@@ -208,10 +209,14 @@ function finish(document: OpenAPIObject, facts: Map<string, RouteFacts>, convert
       }
     }
   }
+  if (document.tags?.length === 0) delete document.tags;
+  if (document.servers?.length === 0) delete document.servers;
   document.paths = sortKeys(document.paths);
   components.schemas = sortKeys(components.schemas);
   components.responses = sortKeys(components.responses);
-  return document;
+  // In the order a reader looks for them.
+  const { openapi, info, paths, ...rest } = document;
+  return { openapi, info, paths, ...rest };
 }
 
 /** A form with the route's text fields and one file (fields first: a refusal then comes before the file). */
