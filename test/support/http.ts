@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { ErrorCode } from '@parley/protocol';
+import { responseContract } from './openapi.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -15,7 +16,11 @@ export interface RequestOptions {
   rawBody?: string;
 }
 
-/** One HTTP call on loopback; the body comes back parsed when it is JSON. */
+/**
+ * One HTTP call on loopback; the body comes back parsed when it is JSON. The answer is checked
+ * against `openapi/openapi.json` (status, media type, body schema): one that the document does not
+ * allow fails the test, whatever the test itself expects.
+ */
 export async function request<T = any>(
   baseUrl: string,
   method: string,
@@ -31,11 +36,9 @@ export async function request<T = any>(
   const response = await fetch(baseUrl + path, { method, headers, body });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: type.includes('json') && text ? JSON.parse(text) : text,
-  };
+  const parsed = type.includes('json') && text ? JSON.parse(text) : text;
+  responseContract().check(method, path, response.status, response.headers.get('content-type'), parsed);
+  return { status: response.status, headers: response.headers, body: parsed };
 }
 
 /** Asserts a problem+json answer with this status and stable code. */
