@@ -8,7 +8,7 @@ import { AttachmentSweeper, FileStorage, FileUrls } from '@parley/attachments';
 import { trustTenantId } from '@parley/db';
 import type { Attachment, Message } from '@parley/protocol';
 import { createTenant, upsertUser, type Call, type TestTenant } from '../factories/tenants.js';
-import { expectProblem, type Reply } from '../support/http.js';
+import { expectProblem, request, type Reply } from '../support/http.js';
 import type { TestApp } from '../support/test-app.js';
 
 /** A part of a multipart upload: a text field, or a file with a name and a claimed type. */
@@ -52,13 +52,7 @@ export function attachmentsContract(name: string, start: () => Promise<Attachmen
       const headers: Record<string, string> = userId
         ? { 'x-api-key': as.publishableKey, authorization: `Bearer ${await as.token(userId)}` }
         : { authorization: `Bearer ${as.secretKey}` };
-      const response = await fetch(`${app.baseUrl}/v1/uploads`, { method: 'POST', headers, body: form });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text,
-      };
+      return request(app.baseUrl, 'POST', '/v1/uploads', { headers, form });
     };
     const uploaded = async (
       parts: Part[],
@@ -81,7 +75,7 @@ export function attachmentsContract(name: string, start: () => Promise<Attachmen
         : userId
           ? { 'x-api-key': as.publishableKey, authorization: `Bearer ${await as.token(userId)}` }
           : { authorization: `Bearer ${as.secretKey}` };
-      return toReply(await fetch(`${app.baseUrl}${path}`, { headers }));
+      return request(app.baseUrl, 'GET', path, { headers });
     };
     const send = async (
       as: Call,

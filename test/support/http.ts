@@ -14,6 +14,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as is, for malformed-body tests. */
   rawBody?: string;
+  /** Sent as `multipart/form-data` (uploads). */
+  form?: FormData;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function request<T = any>(
   options: RequestOptions = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | undefined = options.rawBody;
+  let body: string | FormData | undefined = options.form ?? options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
