@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { ImageTooLargeError, UnreadableImageError } from './attachments.errors.js';
 
@@ -11,6 +12,27 @@ const PROCESSED = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp',
 // Decoded images are not kept between requests (libvips caches operations by default): memory stays
 // proportional to the uploads in flight.
 sharp.cache(false);
+
+/**
+ * Images decoded at once, at most: each holds its pixels in memory (a 12-megapixel photo about
+ * 36 MB) and keeps a core busy, so more at once than there are cores only adds memory.
+ */
+const MAX_CONCURRENT = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  // A finishing image hands its slot to the next one waiting, so no newcomer slips in between.
+  if (running < MAX_CONCURRENT) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 
 export interface ProcessedImage {
   width: number;
@@ -28,7 +50,11 @@ export const isProcessedImage = (mime: string): boolean => PROCESSED.has(mime);
  * `cleanPath` with the orientation applied and EXIF, XMP and IPTC (camera, location) removed; the
  * colour profile is kept.
  */
-export async function processImage(path: string, mime: string, cleanPath: string): Promise<ProcessedImage> {
+export function processImage(path: string, mime: string, cleanPath: string): Promise<ProcessedImage> {
+  return inTurn(() => processNow(path, mime, cleanPath));
+}
+
+async function processNow(path: string, mime: string, cleanPath: string): Promise<ProcessedImage> {
   const animated = mime === 'image/gif' || mime === 'image/webp';
   const open = () => sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, animated, failOn: 'error' });
   let metadata: Metadata;
@@ -65,7 +91,7 @@ export async function processImage(path: string, mime: string, cleanPath: string
 function withFormat(image: Sharp, mime: string): Sharp {
   switch (mime) {
     case 'image/jpeg':
-      return image.jpeg({ quality: 90, mozjpeg: true });
+      return image.jpeg({ quality: 90 });
     case 'image/png':
       return image.png({ compressionLevel: 6 });
     case 'image/webp':
