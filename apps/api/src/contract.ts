@@ -30,7 +30,8 @@ export async function renderOpenApi(): Promise<string> {
 
 /** `openapi/asyncapi.yaml`: the socket.io namespace, from the protocol's event maps. */
 export function renderAsyncApi(): string {
-  const header = '# Generated from @parley/protocol by `npm run openapi`: edit the protocol, not this file.\n';
+  const header =
+    '# Generated from @parley/protocol by `npm run openapi`: edit the protocol, not this file.\n';
   return header + stringify(buildAsyncApiDocument(), { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
