@@ -13,6 +13,7 @@ import {
   type QueueSpecs,
 } from '@parley/queue';
 import { REDIS_URL } from '../support/environment.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { eventually as waitFor } from '../support/socket.js';
 
 // Retries and dead letters log by design; the assertions say what happened.
@@ -263,6 +264,33 @@ describe('BullMQ specifics', () => {
     });
     await waitFor(() => seen.length === 1);
     expect(seen).toEqual([50]);
+  });
+});
+
+describe('BullMQ after a Redis blip', () => {
+  it('still closes promptly while its connections are reconnecting', async () => {
+    const redis = new URL(REDIS_URL);
+    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    const queue = new BullmqJobQueue(SPECS, {
+      url: proxy.url(REDIS_URL),
+      prefix: newPrefix(),
+      processJobs: true,
+    });
+    try {
+      await queue.ready();
+      queue.process('work', () => Promise.resolve());
+      await sleep(300);
+      proxy.cut();
+      await sleep(1_200);
+      proxy.restore();
+      await sleep(200);
+      const started = Date.now();
+      await queue.close();
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await proxy.close();
+      await bullmq.cleanUp();
+    }
   });
 });
 

@@ -23,6 +23,29 @@ export interface BullmqOptions {
   prefix: string;
   /** Whether this process runs handlers (`process()`), or only enqueues for a worker elsewhere. */
   processJobs: boolean;
+  /** How long `close()` waits for running jobs before it lets go of them (they are retried elsewhere). */
+  drainTimeoutMs?: number;
+}
+
+/** How long `close()` lets connections that are reconnecting come back before closing them. */
+const RECONNECT_SETTLE_MS = 5_000;
+const QUEUE_CLOSE_MS = 5_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Whether `work` settles within `ms`; it keeps running either way. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  return result;
 }
 
 /** ioredis options from a Redis URL, for BullMQ to open its own connections with. */
@@ -139,9 +162,31 @@ export class BullmqJobQueue<M extends JobMap> implements JobQueue<M> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.untilReconnected();
     // Worker.close() waits for the jobs it is running; waiting jobs stay in Redis for the next worker.
-    await Promise.all(this.workers.map((worker) => worker.close()));
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    const drainTimeoutMs = this.options.drainTimeoutMs ?? 20_000;
+    if (!(await within(Promise.all(this.workers.map((worker) => worker.close())), drainTimeoutMs)))
+      this.logger.warn(
+        { drainTimeoutMs },
+        'queue workers did not finish in time; their jobs will be retried',
+      );
+    if (!(await within(Promise.all([...this.queues.values()].map((queue) => queue.close())), QUEUE_CLOSE_MS)))
+      this.logger.warn('queue connections did not close in time');
+  }
+
+  /**
+   * A connection closed while it waits to reconnect never reports that it ended (ioredis), and BullMQ
+   * waits for that report forever: after a Redis blip, let the workers' connections come back first.
+   */
+  private async untilReconnected(): Promise<void> {
+    const deadline = Date.now() + RECONNECT_SETTLE_MS;
+    while (Date.now() < deadline) {
+      const statuses = await Promise.all(
+        this.workers.map(async (worker) => (await worker.backend.blockingClient)?.status),
+      );
+      if (!statuses.some((status) => status === 'reconnecting' || status === 'connecting')) return;
+      await sleep(50);
+    }
   }
 
   private queue(name: string): Queue {
