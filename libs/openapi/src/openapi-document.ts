@@ -63,6 +63,25 @@ const SECURITY_SCHEMES = {
   },
 } as const;
 
+/** The console's sections in reading order (a controller's name is its tag); others follow, sorted. */
+const TAGS: Record<string, string> = {
+  Tenants: "Create tenants (operator); a tenant's settings and secret keys",
+  Users: "The tenant's users and their tokens",
+  Chats: 'Direct chats and groups, by latest activity',
+  Members: "A chat's members and their roles",
+  Messages: 'Send, page through, catch up, edit, delete, react',
+  Receipts: 'Read and delivered pointers',
+  Search: 'Full-text search in my chats',
+  Presence: 'Online state and last seen',
+  Uploads: 'Files to send in messages',
+  Files: 'Downloads',
+  Devices: 'Push targets: FCM tokens and Web Push subscriptions',
+  Push: "Web Push key and the tenant's FCM credentials",
+  Webhooks: "The tenant's webhooks and their deliveries",
+  Health: 'Liveness and readiness',
+  Metrics: 'Prometheus',
+};
+
 interface AccessDocs {
   security: Record<string, string[]>[];
   /** What a route can answer because of who may call it, beside what it does itself. */
@@ -209,14 +228,23 @@ function finish(document: OpenAPIObject, facts: Map<string, RouteFacts>, convert
       }
     }
   }
-  if (document.tags?.length === 0) delete document.tags;
+  const used = new Set(
+    Object.values(document.paths).flatMap((item) =>
+      Object.values(item as Record<string, Operation>).flatMap(
+        (operation) => (operation.tags as string[]) ?? [],
+      ),
+    ),
+  );
+  document.tags = [...Object.keys(TAGS).filter((tag) => used.delete(tag)), ...[...used].sort()].map((name) =>
+    TAGS[name] ? { name, description: TAGS[name] } : { name },
+  );
   if (document.servers?.length === 0) delete document.servers;
   document.paths = sortKeys(document.paths);
   components.schemas = sortKeys(components.schemas);
   components.responses = sortKeys(components.responses);
   // In the order a reader looks for them.
-  const { openapi, info, paths, ...rest } = document;
-  return { openapi, info, paths, ...rest };
+  const { openapi, info, tags, paths, ...rest } = document;
+  return { openapi, info, tags, paths, ...rest };
 }
 
 /** A form with the route's text fields and one file (fields first: a refusal then comes before the file). */
