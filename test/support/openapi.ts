@@ -102,7 +102,8 @@ export class ResponseContract {
     if (!validate(body)) {
       throw new Error(
         `${where} with a body that does not match openapi/openapi.json: ` +
-          `${this.ajv.errorsText(validate.errors, { dataVar: 'body' })}. Body: ${preview(body)}`,
+          `${this.ajv.errorsText(validate.errors, { dataVar: 'body' })}. Body: ${preview(body)}. ` +
+          'If the protocol changed on purpose, run `npm run openapi`.',
       );
     }
   }
