@@ -35,7 +35,8 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 const DEFAULT_CHAT_PAGE = 30;
 const DEFAULT_MEMBER_PAGE = 100;
 // What Postgres prints for a timestamptz; anything else in a cursor was not made by us.
-const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const PG_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?$/;
 
 export const toMember = (row: MemberRow): Member => ({
   userId: row.userId,
@@ -253,8 +254,30 @@ export class ChatsService {
 
 function decodeActivityCursor(cursor: string): ActivityCursor {
   const [activityKey, id] = decodeCursor(cursor, 2) as [string, string];
-  if (!PG_TIMESTAMP.test(activityKey) || !IdSchema.safeParse(id).success) throw new InvalidCursorError();
+  if (!isPgTimestamp(activityKey) || !IdSchema.safeParse(id).success) throw new InvalidCursorError();
   return { activityKey, id };
+}
+
+/**
+ * In the format Postgres prints, and a moment that exists: a forged cursor such as month 13 or
+ * February 31 would otherwise reach the query and fail there (a 500, not a 400).
+ */
+function isPgTimestamp(value: string): boolean {
+  const match = PG_TIMESTAMP.exec(value);
+  if (!match) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] =
+    match.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second &&
+    offsetHours <= 14 &&
+    offsetMinutes < 60
+  );
 }
 
 function decodeUserCursor(cursor: string): string {

@@ -35,13 +35,19 @@ export function describeError(error: unknown): DescribedError {
     if (code) return { code, detail: error.message };
   }
   // Express's body parser marks its own failures with a status and a type.
-  const parserError = error as { status?: number; type?: string; message?: string } | null;
+  const parserError = error as { status?: number; type?: string; message?: string; expose?: boolean } | null;
   if (parserError?.type === 'entity.parse.failed')
     return { code: 'validation_failed', detail: 'The body is not valid JSON' };
   if (parserError?.type === 'entity.too.large')
     return { code: 'payload_too_large', detail: 'The body is too large' };
   if (parserError?.type === 'charset.unsupported' || parserError?.type === 'encoding.unsupported') {
     return { code: 'unsupported_media_type', detail: parserError.message ?? 'Unsupported body encoding' };
+  }
+  // Its other refusals (a gzip body that does not inflate, a body shorter than its Content-Length)
+  // are the client's fault too: http-errors marks those as safe to show.
+  if (parserError?.expose === true) {
+    const code = STATUS_CODES[parserError.status ?? 0];
+    if (code) return { code, detail: `The body could not be read: ${parserError.message ?? 'unknown'}` };
   }
   const errorId = randomUUID();
   return { code: 'internal', detail: `Internal error; quote ${errorId} when reporting it`, errorId };

@@ -30,11 +30,27 @@ export const QueryIntSchema = z
 
 export const TimestampSchema = z.iso.datetime({ offset: true });
 
+/**
+ * Parsed JSON as text again, or null when it nests deeper than `JSON.stringify` can recurse (a few
+ * thousand levels fit in a body of 30 KB): such input is refused as invalid, not answered with a 500.
+ */
+export function jsonOrNull(value: unknown): string | null {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return null;
+  }
+}
+
 const JSON_METADATA_MAX_BYTES = 8192;
 /** Free-form JSON object a tenant attaches to a user or chat; at most 8 KiB serialised. */
 export const MetadataSchema = z.record(z.string(), z.unknown()).refine((value) => {
-  const json = JSON.stringify(value);
-  return new TextEncoder().encode(json).length <= JSON_METADATA_MAX_BYTES && !json.includes('\\u0000');
+  const json = jsonOrNull(value);
+  return (
+    json !== null &&
+    new TextEncoder().encode(json).length <= JSON_METADATA_MAX_BYTES &&
+    !json.includes('\\u0000')
+  );
 }, `must serialise to at most ${JSON_METADATA_MAX_BYTES} bytes of JSON without NUL characters`);
 
 /** A cursor-paginated page. Messages inside `data` always ascend by seq. */

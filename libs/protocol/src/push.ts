@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TimestampSchema } from './primitives.js';
+import { jsonOrNull, TimestampSchema } from './primitives.js';
 
 /** What a push notification shows (tenant setting `push.notificationText`). */
 export const NotificationTextSchema = z
@@ -77,7 +77,10 @@ export const FcmCredentialsBodySchema = z.strictObject({
         .max(10_000)
         .regex(/-----BEGIN PRIVATE KEY-----/, 'must be a PEM private key'),
     })
-    .refine((value) => JSON.stringify(value).length <= 20_000, 'must be at most 20,000 characters of JSON'),
+    .refine(
+      (value) => (jsonOrNull(value)?.length ?? Infinity) <= 20_000,
+      'must be at most 20,000 characters of JSON',
+    ),
 });
 export type FcmCredentialsBody = z.infer<typeof FcmCredentialsBodySchema>;
 
