@@ -116,6 +116,8 @@ export async function startServer({ memoryProbe = false } = {}) {
       PARLEY_MASTER_KEY: randomBytes(32).toString('hex'),
       PARLEY_ADMIN_TOKEN: adminToken,
       PARLEY_RATE_LIMITS: 'off',
+      // Each API under test takes its own queues: two benchmarks on one Redis never share jobs.
+      PARLEY_QUEUE_PREFIX: `bench-${dbName}`,
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
     },
@@ -169,6 +171,7 @@ export async function startServer({ memoryProbe = false } = {}) {
     databaseUrl,
     adminToken,
     redis: REDIS_URL !== '',
+    queuePrefix: `bench-${dbName}`,
     poolSize: Number(POOL_SIZE),
     /** Starts measuring the API's and its Postgres backends' CPU, and the API's peak RSS. */
     monitor: () => startMonitor(child.pid, dbName, () => exited && { ...exited, output: output.slice(-500) }),

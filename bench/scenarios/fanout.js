@@ -1,9 +1,10 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createClient } from '../lib/http.js';
 import { QUICK, round1 } from '../lib/options.js';
-import { startServer } from '../lib/server.js';
+import { REDIS_URL, startServer } from '../lib/server.js';
 import { summarize } from '../lib/stats.js';
 import { createTenant } from '../lib/tenant.js';
 
@@ -91,8 +92,20 @@ export async function fanoutScenario({ name }) {
     await db.end().catch(() => undefined);
     client.close();
     await server.stop();
+    if (server.redis) await dropKeys(`${server.queuePrefix}:*`);
     await push.stop();
     delete process.env.PARLEY_ALLOW_PRIVATE_URLS;
+  }
+}
+
+/** The thousands of finished jobs this run left under its queue prefix. */
+async function dropKeys(pattern) {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys = await redis.keys(pattern);
+    for (let i = 0; i < keys.length; i += 1_000) await redis.del(...keys.slice(i, i + 1_000));
+  } finally {
+    redis.disconnect();
   }
 }
 
