@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/protocol/package.json libs/protocol/
 COPY sdk-js/package.json sdk-js/
+COPY widget/package.json widget/
 RUN npm ci
 COPY . .
 RUN npm run build
@@ -16,6 +17,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/protocol/package.json libs/protocol/
 COPY sdk-js/package.json sdk-js/
+COPY widget/package.json widget/
 RUN npm ci --omit=dev
 
 FROM node:20-bookworm-slim
@@ -27,6 +29,7 @@ COPY --from=build --chown=node:node /app/dist dist
 # Workspace packages are symlinked from node_modules; they need their manifest and build output.
 COPY --from=build --chown=node:node /app/libs/protocol/package.json libs/protocol/package.json
 COPY --from=build --chown=node:node /app/libs/protocol/dist libs/protocol/dist
+COPY --from=build --chown=node:node /app/widget/dist widget/dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

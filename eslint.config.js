@@ -23,6 +23,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['widget/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Only repositories and the data layer talk to TypeORM (STYLE.md rule 5).
     files: ['libs/**/*.ts'],
     ignores: ['libs/db/**', 'libs/**/*.repository.ts', 'libs/health/**'],
@@ -38,7 +42,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
   },
   {
-    files: ['apps/api/src/main.ts', 'apps/api/src/cli.ts', 'apps/worker/src/main.ts', 'libs/db/scripts/**/*.ts', 'bench/**/*.js'],
+    files: [
+      'apps/api/src/main.ts',
+      'apps/api/src/cli.ts',
+      'apps/worker/src/main.ts',
+      'libs/db/scripts/**/*.ts',
+      'bench/**/*.js',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

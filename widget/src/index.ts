@@ -1,0 +1,2 @@
+/** `@parley/widget`: importing this module defines `<parley-chat>`. */
+export { ParleyChatElement } from './parley-chat.js';
