@@ -37,8 +37,8 @@ const ALLOWED_ORIGIN = 'https://app.example.test';
 /** A public address (no DNS needed); no job runs in this file, so nothing is ever sent there. */
 const PUBLIC_HOOK = 'https://93.184.215.14/hooks';
 
-/** Who calls: the secret key, the secret key for a user, a user with the publishable key, nobody. */
-type Who = 'server' | 'operator' | 'none' | `user:${string}` | `for:${string}`;
+/** Who calls: the secret key, the secret key for a user, a user with the publishable key, the publishable key alone, nobody. */
+type Who = 'server' | 'operator' | 'none' | 'publishable' | `user:${string}` | `for:${string}`;
 
 interface Setup {
   t: TestTenant;
@@ -87,7 +87,7 @@ interface BadCase {
 interface BadRoute {
   /** `METHOD /path/:param`, as Express registered it. */
   route: string;
-  access: 'public' | 'operator' | 'server' | 'tenant';
+  access: 'public' | 'operator' | 'server' | 'tenant' | 'publishable';
   /** Who makes the route's valid call, which the cases corrupt one thing of. */
   as: Who;
   params?: (s: Setup) => Record<string, string>;
@@ -405,6 +405,32 @@ const ROUTES: BadRoute[] = [
     as: 'server',
     params: () => ({ userId: 'ghost-never-made' }),
     cases: [{ name: 'a user never made', code: 'not_found' }],
+  },
+
+  {
+    // The tenant does not allow guests, so even a valid sign-up changes nothing here.
+    route: 'POST /v1/guests',
+    access: 'publishable',
+    as: 'publishable',
+    body: () => ({ name: 'Visitor' }),
+    bodyOptional: true,
+    cases: [
+      { name: 'a tenant that does not allow guests', code: 'forbidden' },
+      { name: 'a name of 201 characters', body: { name: text(201) }, code: 'validation_failed' },
+      { name: 'an empty name', body: { name: '' }, code: 'validation_failed' },
+      { name: 'a name with a NUL', body: { name: NUL }, code: 'validation_failed' },
+      { name: 'a chosen user id', body: { userId: 'admin' }, code: 'validation_failed' },
+      {
+        name: 'a browser origin the tenant does not allow',
+        headers: () => ({ origin: 'https://evil.example.test' }),
+        code: 'origin_not_allowed',
+      },
+      {
+        name: 'the publishable key with a user token',
+        as: 'user:alice',
+        code: 'unauthenticated',
+      },
+    ],
   },
 
   // ---- chats -----------------------------------------------------------------------------------
@@ -1249,6 +1275,11 @@ function casesOf(route: BadRoute): BadCase[] {
           headers: (s) => ({ authorization: `Bearer ${s.foreignToken}` }),
           code: 'unauthenticated',
         },
+      );
+    }
+    // The publishable key alone takes no Authorization at all: these are covered above as 401s.
+    if (!operator && route.access !== 'publishable') {
+      cases.push(
         {
           name: 'X-On-Behalf-Of that is not a user id',
           as: 'none',
@@ -1558,6 +1589,7 @@ describe('bad input gets a 4xx with a stable code and changes nothing', () => {
         if (who === 'none') return {};
         if (who === 'server') return { authorization: `Bearer ${t.secretKey}` };
         if (who === 'operator') return { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+        if (who === 'publishable') return { 'x-api-key': t.publishableKey };
         const [kind, userId] = who.split(':') as [string, string];
         if (kind === 'for') return { authorization: `Bearer ${t.secretKey}`, 'x-on-behalf-of': userId };
         const token = tokens.get(userId);

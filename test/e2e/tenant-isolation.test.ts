@@ -82,7 +82,7 @@ interface RouteCase {
   /** `METHOD /path/:param`, as Express registered it. */
   route: string;
   /** As the route declares it with `@Access` (`tenant` when it declares nothing). */
-  access: 'public' | 'operator' | 'server' | 'tenant';
+  access: 'public' | 'operator' | 'server' | 'tenant' | 'publishable';
   probes: Probe[];
 }
 
@@ -212,6 +212,12 @@ const ROUTES: RouteCase[] = [
     route: 'DELETE /v1/users/:userId/tokens',
     access: 'server',
     probes: [{ request: () => ({ path: '/v1/users/carol/tokens' }), asBackend: 'not_found' }],
+  },
+  {
+    // B's visitors become B's guests: the guest suite shows a sign-up lands in the key's own tenant.
+    route: 'POST /v1/guests',
+    access: 'publishable',
+    probes: [{ request: () => ({ path: '/v1/guests', body: { name: `Guest ${MARK}` } }) }],
   },
 
   // ---- chats -----------------------------------------------------------------------------------
@@ -631,6 +637,8 @@ function expectedOutcome(access: RouteCase['access'], probe: Probe, attacker: At
   };
   if (access === 'public') return 'ok';
   if (access === 'operator') return 'unauthenticated';
+  // Every attacker sends Authorization, which the publishable key's own routes refuse outright.
+  if (access === 'publishable') return 'unauthenticated';
   switch (attacker) {
     case 'b-secret':
       return specific(probe.asBackend, 'asBackend');

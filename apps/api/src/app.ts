@@ -31,6 +31,8 @@ export async function createApiApp(
     abortOnError: false,
   });
   app.use(httpMetrics(app.get(MetricsService)));
+  // Client addresses (guest sign-up limits, logs) come from X-Forwarded-For only through trusted proxies.
+  if (config.trustProxy !== null) app.set('trust proxy', config.trustProxy);
   configureHttpPipeline(app, logger);
   serveApiDocs(app);
 

@@ -78,6 +78,16 @@ export const ENV_SCHEMA = z.object({
     .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL')
     .default('mailto:admin@localhost')
     .describe('Contact that Web Push services may use about this server (VAPID `sub`)'),
+  PARLEY_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9.:/, ]{1,500}$/,
+      'must be a hop count or a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal',
+    )
+    .optional()
+    .describe(
+      'Proxies whose X-Forwarded-For is believed (Express `trust proxy`: a hop count, or addresses and subnets); unset trusts none, so client addresses are the TCP peer',
+    ),
   PARLEY_RATE_LIMITS: onOff
     .default('on')
     .describe('`off` disables request and send rate limits (load tests, benchmarks)'),
@@ -119,6 +129,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   rateLimits: boolean;
+  /** Express `trust proxy`: which proxies may name the client address; null trusts none. */
+  trustProxy: number | string | null;
   /** Where queue processors run: in the API process, or only in `apps/worker`. */
   workers: 'inline' | 'off';
   queuePrefix: string;
@@ -196,6 +208,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
 
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',
+    trustProxy: trustProxyFrom(e.PARLEY_TRUST_PROXY),
     workers: e.PARLEY_WORKERS,
     queuePrefix: e.PARLEY_QUEUE_PREFIX,
     allowPrivateUrls: e.PARLEY_ALLOW_PRIVATE_URLS === 'on',
@@ -212,4 +225,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         }
       : null,
   };
+}
+
+function trustProxyFrom(value: string | undefined): number | string | null {
+  if (value === undefined) return null;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -97,7 +97,7 @@ const TENANT: AccessDocs = {
 };
 
 /** By `@Access` level (`AccessLevel`); a level missing here fails the build of the document. */
-const ACCESS: Record<string, AccessDocs> = {
+const ACCESS: Record<AccessLevel, AccessDocs> = {
   public: { security: [], errors: [], onBehalfOf: false },
   operator: { security: [{ operatorToken: [] }], errors: ['unauthenticated'], onBehalfOf: false },
   server: {
@@ -108,12 +108,15 @@ const ACCESS: Record<string, AccessDocs> = {
   tenant: TENANT,
   // A signed URL (`sig` in its query) is its own credential; without a signature it is a tenant route.
   signed: { ...TENANT, security: [...TENANT.security, {}] },
+  publishable: {
+    security: [{ publishableKey: [] }],
+    errors: ['validation_failed', 'unauthenticated', 'origin_not_allowed', 'forbidden', 'rate_limited'],
+    onBehalfOf: false,
+  },
 };
 
 function accessDocs(access: AccessLevel): AccessDocs {
-  const docs = ACCESS[access];
-  if (!docs) throw new Error(`The OpenAPI document does not know the access level '${access}'`);
-  return docs;
+  return ACCESS[access];
 }
 
 const INPUT_ERRORS: ErrorCode[] = ['validation_failed'];

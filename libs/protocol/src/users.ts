@@ -38,6 +38,21 @@ export type MintTokenBody = z.infer<typeof MintTokenBodySchema>;
 export const UserTokenSchema = z.object({ token: z.string(), expiresAt: TimestampSchema });
 export type UserToken = z.infer<typeof UserTokenSchema>;
 
+export const GUEST_TOKEN_SECONDS = 7 * 24 * 3600;
+
+export const CreateGuestBodySchema = z.strictObject({
+  name: safeString(1, 200).optional().describe('Display name; "Guest" and a number when omitted'),
+});
+export type CreateGuestBody = z.infer<typeof CreateGuestBodySchema>;
+
+export const GuestSchema = z.object({
+  userId: UserIdSchema,
+  name: z.string(),
+  token: z.string(),
+  expiresAt: TimestampSchema,
+});
+export type Guest = z.infer<typeof GuestSchema>;
+
 export const UserIdsQuerySchema = z.strictObject({
   ids: z
     .string()

@@ -15,6 +15,9 @@ interface RateRule {
 
 const MINUTE = 60_000;
 
+/** Guest identities one client address may create per tenant per hour. */
+export const GUESTS_PER_ADDRESS_PER_HOUR = 20;
+
 /** Request and send limits per user and per tenant, from the tenant's settings. */
 @Injectable()
 export class RateLimitService implements OnModuleDestroy {
@@ -57,6 +60,18 @@ export class RateLimitService implements OnModuleDestroy {
         limit: actor.settings.limits.messagesPerSecond,
         windowMs: 1_000,
         what: 'messages from this user',
+      },
+    ]);
+  }
+
+  /** Guest sign-up carries no identity but its client address, so that is what it is counted by. */
+  checkGuestSignup(actor: Actor, clientAddress: string): Promise<void> {
+    return this.consume([
+      {
+        key: `g:${actor.tenantId}:${clientAddress}`,
+        limit: GUESTS_PER_ADDRESS_PER_HOUR,
+        windowMs: 60 * MINUTE,
+        what: 'guests from this address',
       },
     ]);
   }

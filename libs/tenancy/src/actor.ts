@@ -16,6 +16,7 @@ export type Caller = { kind: 'operator' } | { kind: 'tenant'; actor: Actor };
 
 /**
  * What a route demands of its caller. `signed`: a URL carrying a signature (`sig`), which the route
- * itself checks; without one, the same as `tenant`.
+ * itself checks; without one, the same as `tenant`. `publishable`: the publishable key alone (from an
+ * allowed origin), acting as no user — guest sign-up.
  */
-export type AccessLevel = 'public' | 'operator' | 'server' | 'tenant' | 'signed';
+export type AccessLevel = 'public' | 'operator' | 'server' | 'tenant' | 'signed' | 'publishable';

@@ -26,7 +26,7 @@ export class AuthGuard implements CanActivate {
     if (declared === 'signed' && request.query.sig !== undefined) return true;
     const access = declared === 'signed' ? 'tenant' : declared;
     const credentials = credentialsFrom(request);
-    if (credentials.apiKey && credentials.origin && access === 'tenant') {
+    if (credentials.apiKey && credentials.origin && (access === 'tenant' || access === 'publishable')) {
       // Answer CORS for an allowed origin before checking the token, so a browser can read a 401.
       await this.auth.tenantForPublishableKey(credentials.apiKey, credentials.origin);
       allowOrigin(context.switchToHttp().getResponse<Response>(), credentials.origin);

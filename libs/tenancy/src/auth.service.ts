@@ -50,6 +50,7 @@ export class AuthService {
       return { kind: 'operator' };
     }
     const { bearer, apiKey } = credentials;
+    if (access === 'publishable') return { kind: 'tenant', actor: await this.asPublishable(credentials) };
     if (bearer?.startsWith('sk_')) return { kind: 'tenant', actor: await this.asServer(credentials) };
     if (access === 'server')
       throw apiKey ? new SecretKeyRequiredError() : new UnauthenticatedError(MISSING_SECRET);
@@ -66,6 +67,14 @@ export class AuthService {
       throw new OriginNotAllowedError(origin);
     }
     return tenant;
+  }
+
+  private async asPublishable({ apiKey, bearer, onBehalfOf, origin }: Credentials): Promise<Actor> {
+    if (!apiKey) throw new UnauthenticatedError('This call needs the publishable key (X-Api-Key: pk_...)');
+    if (bearer !== undefined || onBehalfOf !== undefined)
+      throw new UnauthenticatedError('This call takes the publishable key alone, without Authorization');
+    const tenant = await this.tenantForPublishableKey(apiKey, origin);
+    return { tenantId: tenant.id, userId: null, isServer: false, settings: tenant.settings };
   }
 
   private async asServer({ bearer, apiKey, onBehalfOf }: Credentials): Promise<Actor> {

@@ -11,3 +11,12 @@ export class UserErasedError extends DomainError {
     super('conflict', `User ${userId} has been erased; upsert them again to restore the account`);
   }
 }
+
+export class GuestAccessDisabledError extends DomainError {
+  constructor() {
+    super(
+      'forbidden',
+      'This tenant does not allow guests: its admin can set guestAccess in PATCH /v1/tenant',
+    );
+  }
+}
