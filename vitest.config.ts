@@ -31,6 +31,7 @@ const LIBS = [
   'webhooks',
   'fanout-queue',
   'openapi',
+  'widget-host',
 ];
 
 export default defineConfig({
@@ -54,7 +55,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.test.ts'],
+    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'widget/**/*.spec.ts', 'test/**/*.test.ts'],
     // Two cores: at most two test files run at once, each in its own database.
     pool: 'forks',
     maxWorkers: 2,
