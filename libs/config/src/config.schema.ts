@@ -67,7 +67,9 @@ export const ENV_SCHEMA = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
     .default('parley')
-    .describe('Redis key prefix of the queues; deployments sharing one Redis each need their own'),
+    .describe(
+      'Redis key prefix of the queues and presence; deployments sharing one Redis each need their own',
+    ),
   PARLEY_ALLOW_PRIVATE_URLS: onOff
     .default('off')
     .describe(

@@ -44,7 +44,7 @@ export class MemoryPresenceStore implements PresenceStore {
     for (const connection of connections) {
       const key = userKey(connection);
       const live = this.live(key);
-      if (live.size === 0) cameOnline.push(connection);
+      if (live.size === 0) cameOnline.push({ tenantId: connection.tenantId, userId: connection.userId });
       live.set(connection.connectionId, this.now() + ttlMs);
       this.users.set(key, live);
     }
@@ -85,18 +85,17 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 }
 
-const PREFIX = 'parley:presence:';
-const DUE = `${PREFIX}due`;
-
 // Per user: a sorted set of connection ids scored by expiry. Beside it, one set of every connection
-// (`tenant|user|connection`) scored by expiry, which sweeping walks. Both change together in scripts.
+// (`tenant|user|connection`) scored by expiry, which sweeping walks. Both change together in scripts,
+// which take the namespace of the per-user keys as an argument.
 const ADD = `
 local now = tonumber(ARGV[1])
 local expires = ARGV[2]
+local namespace = ARGV[3]
 local came = {}
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local key = ARGV[i]
-  local userKey = '${PREFIX}u:' .. key
+  local userKey = namespace .. 'u:' .. key
   if redis.call('ZCOUNT', userKey, now, '+inf') == 0 then table.insert(came, key) end
   redis.call('ZADD', userKey, expires, ARGV[i + 1])
   redis.call('PEXPIREAT', userKey, expires)
@@ -111,21 +110,32 @@ return redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf')`;
 
 const SWEEP = `
 local now = tonumber(ARGV[1])
+local namespace = ARGV[2]
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000)
 local gone = {}
 for _, member in ipairs(due) do
   redis.call('ZREM', KEYS[1], member)
   local cut = string.find(member, '|[^|]*$')
   local key = string.sub(member, 1, cut - 1)
-  local userKey = '${PREFIX}u:' .. key
+  local userKey = namespace .. 'u:' .. key
   redis.call('ZREM', userKey, string.sub(member, cut + 1))
   if redis.call('ZCOUNT', userKey, now, '+inf') == 0 then table.insert(gone, key) end
 end
 return gone`;
 
-/** The scaled-out store: every node sees every node's connections. */
+/**
+ * The scaled-out store: every node sees every node's connections. Its keys live under `namespace`
+ * (the deployment's Redis prefix), so that deployments sharing a Redis never sweep each other's.
+ */
 export class RedisPresenceStore implements PresenceStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly due: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly namespace: string,
+  ) {
+    this.due = `${namespace}due`;
+  }
 
   async add(connections: Connection[], ttlMs: number): Promise<UserRef[]> {
     const cameOnline: UserRef[] = [];
@@ -134,7 +144,15 @@ export class RedisPresenceStore implements PresenceStore {
       const slice = connections.slice(i, i + 500);
       const now = Date.now();
       const args = slice.flatMap((c) => [userKey(c), c.connectionId, `${userKey(c)}|${c.connectionId}`]);
-      const came = (await this.redis.eval(ADD, 1, DUE, now, now + ttlMs, ...args)) as string[];
+      const came = (await this.redis.eval(
+        ADD,
+        1,
+        this.due,
+        now,
+        now + ttlMs,
+        this.namespace,
+        ...args,
+      )) as string[];
       cameOnline.push(...came.map(parseUserKey));
     }
     return cameOnline;
@@ -145,8 +163,8 @@ export class RedisPresenceStore implements PresenceStore {
     const left = (await this.redis.eval(
       REMOVE,
       2,
-      `${PREFIX}u:${key}`,
-      DUE,
+      `${this.namespace}u:${key}`,
+      this.due,
       Date.now(),
       connection.connectionId,
       `${key}|${connection.connectionId}`,
@@ -155,14 +173,15 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async sweep(): Promise<UserRef[]> {
-    const gone = (await this.redis.eval(SWEEP, 1, DUE, Date.now())) as string[];
+    const gone = (await this.redis.eval(SWEEP, 1, this.due, Date.now(), this.namespace)) as string[];
     return [...new Set(gone)].map(parseUserKey);
   }
 
   async online(tenantId: TenantId, userIds: string[]): Promise<Set<string>> {
     const now = Date.now();
     const pipeline = this.redis.pipeline();
-    for (const userId of userIds) pipeline.zcount(`${PREFIX}u:${userKey({ tenantId, userId })}`, now, '+inf');
+    for (const userId of userIds)
+      pipeline.zcount(`${this.namespace}u:${userKey({ tenantId, userId })}`, now, '+inf');
     const counts = (await pipeline.exec()) ?? [];
     return new Set(userIds.filter((_, i) => Number(counts[i]?.[1] ?? 0) > 0));
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChatsModule } from '@parley/chats';
+import { CONFIG, type Config } from '@parley/config';
 import { REDIS, type MaybeRedis } from '@parley/redis';
 import { TenancyModule } from '@parley/tenancy';
 import { PresenceController } from './presence.controller.js';
@@ -15,9 +16,9 @@ import { PRESENCE_STORE, PresenceService } from './presence.service.js';
   providers: [
     {
       provide: PRESENCE_STORE,
-      inject: [REDIS],
-      useFactory: (redis: MaybeRedis): PresenceStore =>
-        redis ? new RedisPresenceStore(redis) : new MemoryPresenceStore(),
+      inject: [REDIS, CONFIG],
+      useFactory: (redis: MaybeRedis, config: Config): PresenceStore =>
+        redis ? new RedisPresenceStore(redis, `${config.queuePrefix}:presence:`) : new MemoryPresenceStore(),
     },
   ],
   exports: [PRESENCE_STORE],
