@@ -186,6 +186,13 @@ const ROUTES: BadRoute[] = [
   { route: 'GET /healthz', access: 'public', as: 'none', cases: [], nothingElse: 'public, takes no input' },
   { route: 'GET /readyz', access: 'public', as: 'none', cases: [], nothingElse: 'public, takes no input' },
   { route: 'GET /metrics', access: 'public', as: 'none', cases: [], nothingElse: 'public, takes no input' },
+  {
+    route: 'GET /widget.js',
+    access: 'public',
+    as: 'none',
+    cases: [],
+    nothingElse: 'public, takes no input (a query string is ignored: test/e2e/widget-host.test.ts)',
+  },
 
   // ---- tenant settings -------------------------------------------------------------------------
   { route: 'GET /v1/tenant', access: 'server', as: 'server', cases: [], nothingElse: 'takes no input' },

@@ -112,6 +112,8 @@ const ROUTES: RouteCase[] = [
   { route: 'GET /healthz', access: 'public', probes: [{ request: () => ({ path: '/healthz' }) }] },
   { route: 'GET /readyz', access: 'public', probes: [{ request: () => ({ path: '/readyz' }) }] },
   { route: 'GET /metrics', access: 'public', probes: [{ request: () => ({ path: '/metrics' }) }] },
+  // The widget script is the same bytes for everyone (test/e2e/widget-host.test.ts compares ETags).
+  { route: 'GET /widget.js', access: 'public', probes: [{ request: () => ({ path: '/widget.js' }) }] },
 
   // ---- the tenant's own settings: B's secret key only ever reaches B's ---------------------------
   {

@@ -18,6 +18,7 @@ import { RedisModule } from '@parley/redis';
 import { SearchModule } from '@parley/search';
 import { TenancyModule } from '@parley/tenancy';
 import { UsersModule } from '@parley/users';
+import { WidgetHostModule } from '@parley/widget-host';
 
 @Module({})
 export class AppModule {
@@ -46,6 +47,8 @@ export class AppModule {
         PresenceModule,
         RealtimeModule,
         SearchModule,
+        // The widget script, and the demo page when the embedded default has a demo tenant.
+        WidgetHostModule,
         // Webhooks, push and the fan-out that feeds them (its jobs run here with PARLEY_WORKERS=inline).
         FanoutQueueModule,
       ],

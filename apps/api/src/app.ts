@@ -8,6 +8,7 @@ import { NestPinoLogger, type Logger } from '@parley/logging';
 import { httpMetrics, MetricsService } from '@parley/metrics';
 import { serveApiDocs } from '@parley/openapi';
 import { ParleyIoAdapter } from '@parley/realtime';
+import { serveDemoPage } from '@parley/widget-host';
 import { AppModule } from './app.module.js';
 
 /** Makes the Nest application from the root module; tests pass one that overrides providers. */
@@ -35,6 +36,7 @@ export async function createApiApp(
   if (config.trustProxy !== null) app.set('trust proxy', config.trustProxy);
   configureHttpPipeline(app, logger);
   serveApiDocs(app);
+  serveDemoPage(app);
 
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config.redisUrl));
   return app;

@@ -1,5 +1,6 @@
 import { configFromEnvironmentOrExit } from '@parley/config';
 import { createLogger } from '@parley/logging';
+import { DemoPageService } from '@parley/widget-host';
 import { createApiApp } from './app.js';
 import { startDatabase } from './database-runtime.js';
 import { demoBanner, ensureDemoTenant } from './demo-tenant.js';
@@ -40,7 +41,10 @@ async function main(): Promise<void> {
   logger.info({ port, embeddedDatabase: database.embedded }, 'listening');
   if (database.embedded) {
     const demo = await ensureDemoTenant(app, { ...database.config, port });
-    if (demo) process.stdout.write(demoBanner(demo, baseUrl) + '\n');
+    if (demo) {
+      app.get(DemoPageService).enable(demo);
+      process.stdout.write(demoBanner(demo, baseUrl) + '\n');
+    }
   }
 }
 

@@ -55,6 +55,7 @@ const STATUS_TEXT: Record<number, string> = {
   201: 'Created',
   204: 'No content',
   206: 'Partial content (a `Range` request)',
+  304: 'Not modified (`If-None-Match` matched)',
 };
 
 function response(status: number, answer: ApiAnswer): Parameters<typeof ApiResponse>[0] {

@@ -80,6 +80,7 @@ const TAGS: Record<string, string> = {
   Webhooks: "The tenant's webhooks and their deliveries",
   Health: 'Liveness and readiness',
   Metrics: 'Prometheus',
+  Widget: 'The embeddable chat widget, served to browsers',
 };
 
 interface AccessDocs {

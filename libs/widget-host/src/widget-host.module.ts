@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { ChatsModule } from '@parley/chats';
+import { TenancyModule } from '@parley/tenancy';
+import { UsersModule } from '@parley/users';
+import { DemoPageService } from './demo-page.service.js';
+import { WidgetController } from './widget.controller.js';
+import { WidgetService } from './widget.service.js';
+
+/**
+ * Serves the browser side: the widget script at `/widget.js`, and the embedded default's demo page
+ * at `/` (mounted by `serveDemoPage`, shown once `DemoPageService.enable` is called).
+ */
+@Module({
+  imports: [TenancyModule, UsersModule, ChatsModule],
+  controllers: [WidgetController],
+  providers: [WidgetService, DemoPageService],
+  exports: [DemoPageService],
+})
+export class WidgetHostModule {}
