@@ -6,6 +6,7 @@ import { ConfigError, ConfigModule, parseConfig, type Config } from '@parley/con
 import { DbModule, trustTenantId } from '@parley/db';
 import { FanoutModule } from '@parley/fanout';
 import { createLogger } from '@parley/logging';
+import { QueueModule } from '@parley/queue';
 import { RedisModule } from '@parley/redis';
 import { SearchIndexer, SearchModule } from '@parley/search';
 import { TenancyModule, TenantsService } from '@parley/tenancy';
@@ -26,7 +27,9 @@ PARLEY_DATA_DIR when the server is not running).`;
 @Module({})
 class CliModule {
   static forRoot(config: Config, command: string): DynamicModule {
-    const search = command === 'reindex' ? [FanoutModule, SearchModule] : [];
+    // Rebuilding writes to Elasticsearch directly; the queue is there for the indexer, which runs no jobs here.
+    const search =
+      command === 'reindex' ? [FanoutModule, QueueModule.forRoot({ processJobs: false }), SearchModule] : [];
     return {
       module: CliModule,
       imports: [ConfigModule.forRoot(config), DbModule, RedisModule, TenancyModule, ...search],

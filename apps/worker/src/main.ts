@@ -8,6 +8,7 @@ import { FanoutQueueModule } from '@parley/fanout-queue';
 import { createLogger, NestPinoLogger } from '@parley/logging';
 import { QueueModule } from '@parley/queue';
 import { RedisModule } from '@parley/redis';
+import { SearchModule } from '@parley/search';
 
 /**
  * The worker process for scaled-out installs: it runs the queue processors (fan-out, push, webhooks)
@@ -27,6 +28,8 @@ class WorkerModule {
         // The chat services push depends on publish through it; a worker has no sockets to reach.
         FanoutModule,
         FanoutQueueModule,
+        // Keeps Elasticsearch in step (the `index` queue); with Postgres search it has nothing to do.
+        SearchModule,
       ],
     };
   }

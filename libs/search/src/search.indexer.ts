@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { trustTenantId, type TenantId } from '@parley/db';
 import { ChatEvents, type ChatEvent } from '@parley/fanout';
 import type { MessageRow } from '@parley/messages';
+import { InjectJobQueue, jobId, type IndexJob, type ParleyJobQueue } from '@parley/queue';
 import { TenantsService } from '@parley/tenancy';
 import { ElasticsearchIndex } from './elasticsearch.index.js';
-import { INDEX_JOBS, type IndexJob, type IndexJobs } from './index-jobs.js';
 import { SearchRepository } from './search.repository.js';
 
 /** Changes are gathered this long, per tenant, into one job and one bulk request. */
@@ -32,7 +33,8 @@ export interface ReindexReport {
 @Injectable()
 export class SearchIndexer implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SearchIndexer');
-  private readonly pending = new Map<TenantId, Set<string>>();
+  /** Per tenant: message id → the version of its latest change, which names the job. */
+  private readonly pending = new Map<TenantId, Map<string, number>>();
   private timer: NodeJS.Timeout | null = null;
   private stopObserving: (() => void) | null = null;
 
@@ -41,16 +43,17 @@ export class SearchIndexer implements OnModuleInit, OnModuleDestroy {
     private readonly index: ElasticsearchIndex,
     private readonly repository: SearchRepository,
     private readonly tenants: TenantsService,
-    @Inject(INDEX_JOBS) private readonly jobs: IndexJobs,
+    @InjectJobQueue() private readonly queue: ParleyJobQueue,
   ) {}
 
   onModuleInit(): void {
     if (!this.index.enabled) return;
-    this.jobs.process((job) => this.apply(job));
+    // Runs jobs only where jobs are processed (apps/worker, or the API with PARLEY_WORKERS=inline).
+    this.queue.process('index', (job) => this.apply(job));
     this.stopObserving = this.events.observe((event) => this.onChatEvent(event));
   }
 
-  /** Hands over the last batch before the jobs drain (beforeApplicationShutdown) and the client closes. */
+  /** Hands over the last batch before the queue drains (beforeApplicationShutdown) and the client closes. */
   async onModuleDestroy(): Promise<void> {
     this.stopObserving?.();
     await this.flush();
@@ -115,10 +118,11 @@ export class SearchIndexer implements OnModuleInit, OnModuleDestroy {
       event.event === 'message:deleted' ||
       (event.event === 'message:updated' && !event.payload.reaction);
     if (!textMayHaveChanged) return;
-    const ids = this.pending.get(event.tenantId) ?? new Set<string>();
-    ids.add(event.payload.message.id);
-    this.pending.set(event.tenantId, ids);
-    if (ids.size >= BATCH_MAX) void this.flush();
+    const { id, version } = event.payload.message;
+    const versions = this.pending.get(event.tenantId) ?? new Map<string, number>();
+    versions.set(id, Math.max(version, versions.get(id) ?? 0));
+    this.pending.set(event.tenantId, versions);
+    if (versions.size >= BATCH_MAX) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), BATCH_WINDOW_MS);
   }
 
@@ -127,10 +131,25 @@ export class SearchIndexer implements OnModuleInit, OnModuleDestroy {
     this.timer = null;
     const batches = [...this.pending];
     this.pending.clear();
-    for (const [tenantId, ids] of batches) {
-      await this.jobs.add({ tenantId, messageIds: [...ids] }).catch((error: unknown) => {
-        this.logger.error({ err: error, tenantId, messages: ids.size }, 'could not enqueue index job');
+    for (const [tenantId, versions] of batches) {
+      const job = {
+        id: indexJobId(tenantId, versions),
+        payload: { tenantId, messageIds: [...versions.keys()] },
+      };
+      await this.queue.enqueue('index', job).catch((error: unknown) => {
+        this.logger.error({ err: error, tenantId, messages: versions.size }, 'could not enqueue index job');
       });
     }
   }
+}
+
+/**
+ * Named by the changes it carries (message ids at their versions): the same changes enqueued twice
+ * make one job, and a later change of the same messages makes another.
+ */
+function indexJobId(tenantId: TenantId, versions: Map<string, number>): string {
+  const digest = createHash('sha256');
+  for (const [id, version] of [...versions].sort(([a], [b]) => (a < b ? -1 : 1)))
+    digest.update(`${id}@${version};`);
+  return jobId('index', tenantId, digest.digest('base64url').slice(0, 32));
 }

@@ -6,7 +6,6 @@ import { MessagesModule } from '@parley/messages';
 import { TenancyModule } from '@parley/tenancy';
 import { ElasticsearchSearchBackend } from './elasticsearch-search.backend.js';
 import { ELASTICSEARCH_CLIENT, ElasticsearchIndex } from './elasticsearch.index.js';
-import { INDEX_JOBS, InProcessIndexJobs } from './index-jobs.js';
 import { PostgresSearchBackend } from './postgres-search.backend.js';
 import { SEARCH_BACKEND, type SearchBackend } from './search-backend.js';
 import { SearchController } from './search.controller.js';
@@ -36,7 +35,6 @@ import { SearchService } from './search.service.js';
       useFactory: (config: Config, postgres: SearchBackend, elasticsearch: SearchBackend): SearchBackend =>
         config.elasticsearchUrl ? elasticsearch : postgres,
     },
-    { provide: INDEX_JOBS, useClass: InProcessIndexJobs },
   ],
   exports: [SearchService, SearchIndexer],
 })
