@@ -25,6 +25,11 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Providers replaced in the app, e.g. the Elasticsearch client by the official mock's. */
   overrides?: { provide: unknown; useValue: unknown }[];
+  /**
+   * Listen on this port rather than one the OS picks, for links the server generates (signed file
+   * URLs name `PUBLIC_URL`, whose default names `PORT`) that a browser follows.
+   */
+  port?: number;
 }
 
 /** Boots the real API on a fresh database, on a loopback port the OS picks. */
@@ -38,6 +43,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_POOL_SIZE: '10',
     PARLEY_QUEUE_PREFIX: newQueuePrefix(),
+    ...(options.port ? { PORT: String(options.port), PUBLIC_URL: `http://127.0.0.1:${options.port}` } : {}),
     ...options.env,
   });
   const app = await createApiApp(
@@ -45,7 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     createLogger(config),
     options.overrides && withOverrides(options.overrides),
   );
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
