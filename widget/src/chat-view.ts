@@ -6,6 +6,7 @@ import type { ParleyComposer, UploadView } from './composer.js';
 import { typingText } from './format.js';
 import { chatTitle, peerOf } from './names.js';
 import { StoreController } from './sdk-controller.js';
+import { icons } from './icons.js';
 import { shared } from './styles.js';
 import './composer.js';
 import './message-view.js';
@@ -52,12 +53,7 @@ export class ParleyChatView extends ParleyElement {
         white-space: nowrap;
         text-overflow: ellipsis;
       }
-      [part='back'] {
-        font-size: 20px;
-      }
-      :host(:dir(rtl)) [part='back'] span,
-      [dir='rtl'] [part='back'] span {
-        display: inline-block;
+      :host(:dir(rtl)) svg {
         transform: scaleX(-1);
       }
       [part='typing'] {
@@ -161,7 +157,7 @@ export class ParleyChatView extends ParleyElement {
         ${
           this.back
             ? html`<button part="back" class="icon" aria-label=${t('back')} @click=${this.goBack}>
-                <span aria-hidden="true">←</span>
+                ${icons.back}
               </button>`
             : nothing
         }

@@ -1,6 +1,7 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { ParleyElement } from './base-element.js';
+import { icons } from './icons.js';
 import { shared } from './styles.js';
 
 /** A file on its way up, as the composer shows it. */
@@ -52,6 +53,9 @@ export class ParleyComposer extends ParleyElement {
       [part='send'] {
         background: var(--p-accent);
         color: var(--p-on-accent);
+      }
+      :host(:dir(rtl)) [part='send'] svg {
+        transform: scaleX(-1);
       }
       [part='send']:hover {
         background: var(--p-accent);
@@ -126,13 +130,13 @@ export class ParleyComposer extends ParleyElement {
         this.context
           ? html`<div class="context">
               <span>${this.context}</span>
-              <button class="icon" aria-label=${t('cancel')} @click=${this.cancel}>✕</button>
+              <button class="icon" aria-label=${t('cancel')} @click=${this.cancel}>${icons.close}</button>
             </div>`
           : nothing
       }
       <div class="row">
         <button part="attach" class="icon" aria-label=${t('attach')} @click=${() => this.picker?.click()}>
-          📎
+          ${icons.attach}
         </button>
         <input type="file" multiple hidden tabindex="-1" aria-hidden="true" @change=${this.picked} />
         <textarea
@@ -145,7 +149,7 @@ export class ParleyComposer extends ParleyElement {
           @input=${this.onInput}
           @paste=${this.onPaste}
         ></textarea>
-        <button part="send" class="icon" aria-label=${t('send')} @click=${this.send}>➤</button>
+        <button part="send" class="icon" aria-label=${t('send')} @click=${this.send}>${icons.send}</button>
       </div>`;
   }
 

@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { ParleyElement } from './base-element.js';
+import { icons } from './icons.js';
 import { shared } from './styles.js';
 
 /** Parts of the launcher, re-exported by `parley-chat`. */
@@ -95,7 +96,7 @@ export class ParleyLauncher extends ParleyElement {
         aria-expanded=${this.open ? 'true' : 'false'}
         @click=${() => this.emit('parley-toggle', { open: !this.open })}
       >
-        <span aria-hidden="true">${this.open ? '✕' : '💬'}</span>
+        ${this.open ? icons.close : icons.chat}
         ${
           this.unread > 0
             ? html`<span part="launcher-badge" aria-hidden="true"

@@ -129,10 +129,12 @@ export class ParleyMessageView extends ParleyElement {
     // Where the user is, measured on the DOM as it is before this update.
     if (element && this.passes === 0) {
       this.stick = element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX;
-      const pad = this.padTop(element);
-      const index = this.window.indexAt(element.scrollTop - pad);
+      const y = element.scrollTop - this.padTop(element);
+      let index = this.window.indexAt(y);
+      // A day separator moves when older messages of its day come in: hold a message still instead.
+      while (this.rows[index]?.type === 'day' && index + 1 < this.rows.length) index += 1;
       const key = this.keys[index];
-      this.anchor = key ? { key, delta: this.window.offsetOf(index) + pad - element.scrollTop } : null;
+      this.anchor = key ? { key, delta: this.window.offsetOf(index) - y } : null;
     }
     if (messages !== this.rowsOf) {
       this.rowsOf = messages;
@@ -151,12 +153,7 @@ export class ParleyMessageView extends ParleyElement {
     const t = this.t;
     const element = this.scroller;
     const height = element?.clientHeight || 600;
-    const total = this.window.offsetOf(this.keys.length);
-    const top = this.stick
-      ? Math.max(0, total - height)
-      : element
-        ? element.scrollTop - this.padTop(element)
-        : 0;
+    const top = this.desiredTop(height) ?? (element ? element.scrollTop - this.padTop(element) : 0);
     const range = this.window.range(top, height);
     const now = new Date();
     const words = { today: t('today'), yesterday: t('yesterday') };
@@ -209,13 +206,20 @@ export class ParleyMessageView extends ParleyElement {
     } else {
       this.passes = 0;
     }
-    let target: number | null = null;
-    if (this.stick) target = element.scrollHeight - element.clientHeight;
-    else if (this.anchor) {
-      const index = this.window.indexOf(this.anchor.key);
-      if (index >= 0) target = this.window.offsetOf(index) - this.anchor.delta + this.padTop(element);
-    }
+    const y = this.desiredTop(element.clientHeight);
+    const target = this.stick
+      ? element.scrollHeight - element.clientHeight
+      : y === null
+        ? null
+        : y + this.padTop(element);
     if (target !== null && Math.abs(element.scrollTop - target) > 1) element.scrollTop = target;
+  }
+
+  /** Where the top of the viewport belongs in the list: at the end, or where the anchor row stays put. */
+  private desiredTop(height: number): number | null {
+    if (this.stick) return Math.max(0, this.window.offsetOf(this.keys.length) - height);
+    const index = this.anchor ? this.window.indexOf(this.anchor.key) : -1;
+    return index >= 0 ? this.window.offsetOf(index) - this.anchor!.delta : null;
   }
 
   /** The scroller's top padding and anything rendered above the first spacer. */

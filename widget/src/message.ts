@@ -2,6 +2,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Attachment, LocalMessage } from '@parley/sdk';
 import type { Translate } from './i18n.js';
 import { fileSize, linkify, timeOf } from './format.js';
+import { icons } from './icons.js';
 
 /** Quick reactions offered on every message. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮'];
@@ -25,7 +26,7 @@ export interface MessageContext {
 
 const LINK_REL = 'noopener noreferrer nofollow';
 const TICKS: Record<LocalMessage['status'], string> = {
-  sending: '◷',
+  sending: '…',
   sent: '✓',
   delivered: '✓✓',
   read: '✓✓',
@@ -108,10 +109,9 @@ export function renderMessage(
                   part="reaction"
                   class="reaction"
                   aria-pressed=${r.me ? 'true' : 'false'}
-                  aria-label=${`${t('react', { e: emoji })} (${r.count})`}
                   @click=${() => context.react(message, emoji)}
                 >
-                  <span aria-hidden="true">${emoji} ${r.count}</span>
+                  ${emoji} ${r.count}
                 </button>`,
             )}
           </div>`
@@ -125,7 +125,9 @@ export function renderMessage(
     ${
       stored && !deleted && message.kind !== 'system'
         ? html`<div class="actions" role="group" aria-label=${t('actions')}>
-            <button class="icon" aria-label=${t('reply')} @click=${() => context.reply(message)}>↩</button>
+            <button class="icon" aria-label=${t('reply')} @click=${() => context.reply(message)}>
+              ${icons.reply}
+            </button>
             ${QUICK_REACTIONS.map(
               (emoji) =>
                 html`<button
@@ -139,14 +141,14 @@ export function renderMessage(
             ${
               mine && message.text !== null
                 ? html`<button class="icon" aria-label=${t('edit')} @click=${() => context.edit(message)}>
-                    ✎
+                    ${icons.edit}
                   </button>`
                 : nothing
             }
             ${
               mine
                 ? html`<button class="icon" aria-label=${t('delete')} @click=${() => context.remove(message)}>
-                    🗑
+                    ${icons.remove}
                   </button>`
                 : nothing
             }

@@ -219,7 +219,7 @@ export class ParleyChatElement extends ParleyElement {
               .t=${t}
               .open=${this.open}
               .unread=${this.unread()}
-              @parley-toggle=${(e: CustomEvent<{ open: boolean }>) => this.toggle(e.detail.open)}
+              @parley-toggle=${this.onToggle}
               >${this.open ? content : nothing}</parley-launcher
             >`
           : content
@@ -380,6 +380,12 @@ export class ParleyChatElement extends ParleyElement {
       ?.shadowRoot?.querySelector<HTMLElement>(`[data-chat-id="${chatId}"]`);
     if (item) item.focus();
     else this.renderRoot.querySelector('parley-chat-list')?.focus();
+  }
+
+  private onToggle(event: CustomEvent<{ open: boolean }>): void {
+    // The launcher's request: the host announces the change once, itself.
+    event.stopPropagation();
+    this.toggle(event.detail.open);
   }
 
   private toggle(open: boolean): void {
