@@ -50,10 +50,17 @@ export interface WidgetPageOptions {
 }
 
 /**
- * A host page as a tenant would write it: one module script from the API and one element. It
- * records the widget's events on `window.parleyEvents` before the script runs (they bubble and are
- * composed, so the document hears them).
+ * Records the widget's events on `window.parleyEvents` before any script of the page runs (they
+ * bubble and are composed, so the document hears them); `open` installs it in every page.
  */
+export const EVENT_RECORDER = `
+  window.parleyEvents = [];
+  for (const type of ['parley-ready', 'parley-error']) {
+    document.addEventListener(type, (event) =>
+      window.parleyEvents.push({ type, detail: JSON.parse(JSON.stringify(event.detail ?? null)), at: performance.now() }));
+  }`;
+
+/** A host page as a tenant would write it: one module script from the API and one element. */
 export function widgetPage(apiBaseUrl: string, options: WidgetPageOptions): string {
   const attributes = Object.entries(options.attributes)
     .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
@@ -65,11 +72,6 @@ export function widgetPage(apiBaseUrl: string, options: WidgetPageOptions): stri
 <meta charset="utf-8">
 <title>Host page</title>
 <script>
-  window.parleyEvents = [];
-  for (const type of ['parley-ready', 'parley-error']) {
-    document.addEventListener(type, (event) =>
-      window.parleyEvents.push({ type, detail: JSON.parse(JSON.stringify(event.detail ?? null)), at: performance.now() }));
-  }
   window.parleyScriptSrc = ${JSON.stringify(`${apiBaseUrl}/widget.js`)};
 </script>
 ${options.withoutScript ? '' : script}
@@ -293,6 +295,7 @@ export async function startWidgetWorld(options: TestAppOptions = {}): Promise<Wi
         if (message.type() === 'error') watched.consoleErrors.push(message.text());
       });
       page.on('pageerror', (error) => watched.pageErrors.push(error.message));
+      await page.addInitScript(EVENT_RECORDER);
       await page.goto(url);
       return watched;
     },
@@ -326,17 +329,23 @@ export async function axeViolations(page: Page, selector = 'parley-chat'): Promi
     const axe = (
       window as unknown as {
         axe: {
-          run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }>;
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: AxeViolation[]; passes: { id: string }[] }>;
         };
       }
     ).axe;
-    const { violations } = await axe.run(
+    const { violations, passes } = await axe.run(
       { include: [[selector]] },
       {
         resultTypes: ['violations'],
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       },
     );
+    // Proof that axe looked inside the shadow root: the widget's buttons (only there) were checked.
+    if (!passes.some(({ id }) => id === 'button-name'))
+      return [{ id: 'no-buttons-checked', impact: null, help: 'axe saw no button in the widget', nodes: [] }];
     return violations.map(({ id, impact, help, nodes }) => ({
       id,
       impact: impact ?? null,
