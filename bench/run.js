@@ -26,6 +26,12 @@ const SCENARIOS = {
   'realtime-idle-10000': () => idleScenario({ name: 'realtime-idle-10000' }),
   'fanout-10000': () =>
     import('./scenarios/fanout.js').then((m) => m.fanoutScenario({ name: 'fanout-10000' })),
+  'widget-size': () =>
+    import('./scenarios/widget.js').then((m) => m.widgetSizeScenario({ name: 'widget-size' })),
+  'widget-first-message': () =>
+    import('./scenarios/widget.js').then((m) =>
+      m.widgetFirstMessageScenario({ name: 'widget-first-message' }),
+    ),
 };
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
