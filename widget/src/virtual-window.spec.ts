@@ -15,13 +15,15 @@ describe('VirtualWindow', () => {
     expect(range.before + (range.end - range.start) * 50 + range.after).toBe(range.total);
   });
 
-  it('uses measured heights for offsets and the estimate for the rest', () => {
+  it('uses measured heights for offsets and an estimate for the rest', () => {
     const window = new VirtualWindow(40, 0);
     window.setKeys(keys(5));
+    expect(window.offsetOf(5)).toBe(200);
+    expect(window.measure('m0', 40)).toBe(true);
     expect(window.measure('m1', 100)).toBe(true);
     expect(window.measure('m1', 100)).toBe(false);
     expect(window.offsetOf(2)).toBe(140);
-    expect(window.offsetOf(5)).toBe(260);
+    expect(window.offsetOf(5)).toBe(140 + 3 * 70);
     expect(window.indexAt(139)).toBe(1);
     expect(window.indexAt(140)).toBe(2);
   });
@@ -31,7 +33,7 @@ describe('VirtualWindow', () => {
     window.setKeys(['a', 'b']);
     window.measure('a', 10);
     window.setKeys(['x', 'y', 'a', 'b']);
-    expect(window.offsetOf(window.indexOf('b'))).toBe(40 + 40 + 10);
+    expect(window.offsetOf(window.indexOf('b'))).toBe(10 + 10 + 10);
   });
 
   it('answers an empty range for no rows and at least one row at the very end', () => {
@@ -42,6 +44,14 @@ describe('VirtualWindow', () => {
     const range = window.range(10_000, 500);
     expect(range.end).toBe(3);
     expect(range.start).toBe(2);
+  });
+
+  it('estimates unmeasured rows by the average of the measured ones', () => {
+    const window = new VirtualWindow(100, 0);
+    window.setKeys(keys(4));
+    window.measure('m0', 30);
+    window.measure('m1', 50);
+    expect(window.offsetOf(4)).toBe(30 + 50 + 40 + 40);
   });
 
   it('forgets measurements on reset', () => {

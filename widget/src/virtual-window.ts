@@ -22,9 +22,11 @@ export class VirtualWindow {
   private keys: readonly string[] = [];
   private offsets = new Float64Array(1);
   private stale = true;
+  private measured = 0;
+  private measuredCount = 0;
 
   /**
-   * @param estimate height of a row not measured yet, in pixels
+   * @param estimate height of a row before any is measured, in pixels (then: their average)
    * @param overscan pixels rendered beyond each edge of the viewport
    */
   constructor(
@@ -42,7 +44,10 @@ export class VirtualWindow {
 
   /** Records a rendered row's height; answers whether it changed. */
   measure(key: string, height: number): boolean {
-    if (this.heights.get(key) === height) return false;
+    const known = this.heights.get(key);
+    if (known === height) return false;
+    if (known === undefined) this.measuredCount += 1;
+    this.measured += height - (known ?? 0);
     this.heights.set(key, height);
     this.stale = true;
     return true;
@@ -51,6 +56,7 @@ export class VirtualWindow {
   /** Forgets every measurement (after the width changed, rows reflow). */
   reset(): void {
     this.heights.clear();
+    this.measured = this.measuredCount = 0;
     this.stale = true;
   }
 
@@ -93,9 +99,9 @@ export class VirtualWindow {
   private table(): Float64Array {
     if (!this.stale) return this.offsets;
     const count = this.keys.length;
+    const guess = this.measuredCount ? this.measured / this.measuredCount : this.estimate;
     const offsets = this.offsets.length === count + 1 ? this.offsets : new Float64Array(count + 1);
-    for (let i = 0; i < count; i++)
-      offsets[i + 1] = offsets[i]! + (this.heights.get(this.keys[i]!) ?? this.estimate);
+    for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i]! + (this.heights.get(this.keys[i]!) ?? guess);
     this.offsets = offsets;
     this.stale = false;
     return offsets;
