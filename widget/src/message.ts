@@ -229,6 +229,12 @@ export const messageStyles = css`
     justify-content: flex-end;
     font-size: 0.75em;
   }
+  [data-status='read'] {
+    font-weight: 800;
+  }
+  [data-status='failed'] {
+    font-weight: 800;
+  }
   .msg:not(.last) time {
     display: none;
   }

@@ -60,6 +60,7 @@ export class ParleyChatElement extends ParleyElement {
         display: contents;
       }
       .base {
+        border: 1px solid var(--p-surface);
         display: flex;
         flex-direction: column;
         height: 100%;
@@ -69,6 +70,7 @@ export class ParleyChatElement extends ParleyElement {
       :host([mode='launcher']) .base {
         display: block;
         height: auto;
+        border: 0;
         background: none;
       }
       .frame {
@@ -110,6 +112,12 @@ export class ParleyChatElement extends ParleyElement {
    * @default none: the conversation list
    */
   @property({ attribute: 'chat-id' }) chatId = '';
+  /**
+   * Open the direct chat with this user (created on first use), like `chat-id`: for support chat,
+   * where a guest talks to one agent.
+   * @default none
+   */
+  @property({ attribute: 'with-user' }) withUser = '';
   /**
    * `inline` fills the element's box; `launcher` is a floating bubble that opens a panel.
    * @default 'inline'
@@ -196,7 +204,16 @@ export class ParleyChatElement extends ParleyElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const keys = ['apiKey', 'userToken', 'baseUrl', 'guest', 'guestName', 'tokenProvider', 'chatId'] as const;
+    const keys = [
+      'apiKey',
+      'userToken',
+      'baseUrl',
+      'guest',
+      'guestName',
+      'tokenProvider',
+      'chatId',
+      'withUser',
+    ] as const;
     if (keys.some((key) => changed.has(key))) void this.restart();
   }
 
@@ -268,7 +285,7 @@ export class ParleyChatElement extends ParleyElement {
         .names=${this.names.value ?? {}}
         .presence=${this.presence.value ?? {}}
         .language=${language}
-        .back=${!this.chatId}
+        .back=${!this.single}
         .active=${this.mode !== 'launcher' || this.open}
         @parley-back=${this.backToList}
       ></parley-chat-view>`;
@@ -276,9 +293,14 @@ export class ParleyChatElement extends ParleyElement {
     return html`<div class="frame">${banner}${body}</div>`;
   }
 
+  /** One chat and no list (`chat-id` or `with-user`). */
+  private get single(): boolean {
+    return !!(this.chatId || this.withUser);
+  }
+
   /** Unread messages for the launcher badge: the whole list's, or the one chat's. */
   private unread(): number {
-    if (this.chatId) return this.chatState.value?.chat.unread ?? 0;
+    if (this.single) return this.chatState.value?.chat.unread ?? 0;
     return (this.listState.value?.chats ?? []).reduce((sum, chat) => sum + chat.unread, 0);
   }
 
@@ -319,8 +341,10 @@ export class ParleyChatElement extends ParleyElement {
       await client.connect(auth);
       if (generation !== this.generation) return;
       this.me = client.userId ?? '';
-      if (this.chatId) {
-        await this.showChat(await client.chats.open(this.chatId));
+      if (this.single) {
+        await this.showChat(
+          await (this.chatId ? client.chats.open(this.chatId) : client.chats.openDirect(this.withUser)),
+        );
       } else {
         this.list = await client.chats.watchList();
         this.listState.store = this.list.state;
