@@ -69,15 +69,40 @@ describe('the embedded default', () => {
       },
     });
     expect(fromPage.status).toBe(200);
+    // The demo page: the widget, and Alice and Bob signed in with this start's demo keys.
+    const demoPage = await fetch(`${base}/`);
+    expect(demoPage.status).toBe(200);
+    expect(demoPage.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await demoPage.text();
+    expect(html).toContain('<script type="module" src="/widget.js"></script>');
+    expect(html).toContain(`api-key="${first.publishableKey}"`);
+    expect(api!.output()).toContain(`Demo page        http://localhost:${port}/`);
+    const script = await fetch(`${base}/widget.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
 
     expect(await stop()).toBe(0);
     // A clean stop leaves no Postgres behind.
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 
-    const second = await start(port);
+    // Restarted on another port: the same keys and data, and the demo tenant allows the new origin.
+    const port2 = await freePort();
+    const base2 = `http://127.0.0.1:${port2}`;
+    const second = await start(port2);
     expect(second).toEqual(first);
-    const history = await request(base, 'GET', `/v1/chats/${chat.body.id}/messages`, { headers: sk });
+    const history = await request(base2, 'GET', `/v1/chats/${chat.body.id}/messages`, { headers: sk });
     expect(history.body.data.map((m: { text: string }) => m.text)).toEqual(['survives restarts']);
+    const token2 = (await request(base2, 'POST', '/v1/users/alice/tokens', { headers: sk, body: {} })).body
+      .token;
+    const fromNewPage = await request(base2, 'GET', '/v1/chats', {
+      headers: {
+        'x-api-key': first.publishableKey,
+        authorization: `Bearer ${token2}`,
+        origin: `http://localhost:${port2}`,
+      },
+    });
+    expect(fromNewPage.status).toBe(200);
+    expect((await fetch(`${base2}/`)).status).toBe(200);
     expect(await stop()).toBe(0);
   }, 120_000);
 });
