@@ -48,6 +48,9 @@ export class ParleyChatList extends ParleyElement {
         border-radius: var(--p-radius);
         text-align: start;
       }
+      .item:focus-visible {
+        outline-offset: -2px;
+      }
       .item:hover {
         background: var(--p-surface);
       }

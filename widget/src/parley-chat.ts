@@ -103,9 +103,15 @@ export class ParleyChatElement extends ParleyElement {
     `,
   ];
 
-  /** The tenant's publishable key (`pk_…`). */
+  /**
+   * The tenant's publishable key (`pk_…`); required.
+   * @default ''
+   */
   @property({ attribute: 'api-key' }) apiKey = '';
-  /** A user token (JWT) signed by the tenant's backend; see also `tokenProvider`. */
+  /**
+   * A user token (JWT) signed by the tenant's backend; see also `tokenProvider` and `guest`.
+   * @default ''
+   */
   @property({ attribute: 'user-token' }) userToken = '';
   /**
    * Open this chat directly (no list, no back button).
