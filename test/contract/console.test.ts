@@ -1,19 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, type TestTenant } from '../factories/tenants.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium } from '../support/chromium.js';
 
 /** Fills one scheme of Swagger UI's "Authorize" dialog. */
 async function authorize(page: Page, values: Record<string, string>): Promise<void> {
@@ -48,11 +37,10 @@ describe('the console at /docs', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
     app = await startTestApp();
     // The console calls from the server's own origin, which the publishable key must allow.
     tenant = await createTenant(app, { name: 'Console Co', allowedOrigins: [app.baseUrl] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS, type ErrorCode, type Message } from '@parley/protocol';
 import { signUserToken } from '@parley/tenancy';
-import { registeredRoutes } from '../factories/routes.js';
+import { expectEveryRouteCovered } from '../factories/routes.js';
 import { TenantState } from '../factories/tenant-state.js';
 import { createTenant, upsertUser, type Call, type TestTenant } from '../factories/tenants.js';
 import { multipartBody, uploadFile, type MultipartPart } from '../factories/uploads.js';
@@ -1615,17 +1615,11 @@ describe('bad input gets a 4xx with a stable code and changes nothing', () => {
   });
 
   it('has cases for every route the app registered, and for no other', () => {
-    const covered = ROUTES.map((r) => r.route).sort();
-    const registered = registeredRoutes(app);
-    expect(
-      registered.filter((route) => !covered.includes(route)),
-      'routes without bad-input cases: add them to ROUTES',
-    ).toEqual([]);
-    expect(
-      covered.filter((route) => !registered.includes(route)),
-      'cases for routes the app does not have',
-    ).toEqual([]);
-    expect(new Set(covered).size, 'a route listed twice').toBe(covered.length);
+    expectEveryRouteCovered(
+      app,
+      ROUTES.map((r) => r.route),
+      'bad-input',
+    );
     for (const route of ROUTES) {
       if (casesOf(route).length === 0 && !route.nothingElse)
         expect.fail(`${route.route} has no case: add some, or say why in nothingElse`);

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { expect } from 'vitest';
 import type { TestApp } from '../support/test-app.js';
 
 /** Routes that serve the API console and its document rather than the API. */
@@ -22,4 +23,22 @@ export function registeredRoutes(app: TestApp): string[] {
         : [],
     )
     .sort();
+}
+
+/**
+ * A per-route table covers exactly the routes the app registered, each once: a new route without its
+ * row, or a row left behind by a removed route, fails the suite that owns the table.
+ */
+export function expectEveryRouteCovered(app: TestApp, covered: string[], suite: string): void {
+  const registered = registeredRoutes(app);
+  expect(registered.length).toBeGreaterThan(40);
+  expect(
+    registered.filter((route) => !covered.includes(route)),
+    `routes without ${suite} cases: add them to ROUTES`,
+  ).toEqual([]);
+  expect(
+    covered.filter((route) => !registered.includes(route)),
+    'cases for routes the app does not have',
+  ).toEqual([]);
+  expect(new Set(covered).size, 'a route listed twice').toBe(covered.length);
 }

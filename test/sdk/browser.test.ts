@@ -1,23 +1,12 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '@parley/sdk';
 import { bundleSdk, type Bundle } from '../../sdk-js/bench/bundle.js';
 import { createTenant, upsertUser, type TestTenant } from '../factories/tenants.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { eventually, newClient, serverHistory, wire } from './support.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium } from '../support/chromium.js';
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -47,7 +36,6 @@ describe('SDK in Chromium', () => {
   let peer: ParleyClient | undefined;
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
     bundle = await bundleSdk();
     pages = createServer((request, response) => {
       if (request.url === '/parley-sdk.js') {
@@ -64,7 +52,7 @@ describe('SDK in Chromium', () => {
     pageOrigin = `http://127.0.0.1:${(pages.address() as { port: number }).port}`;
     app = await startTestApp();
     tenant = await createTenant(app, { allowedOrigins: [pageOrigin] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
