@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chooseEncoding,
   DemoPageService,
-  makeBundle,
+  Bundle,
   matchesIfNoneMatch,
   repositoryRoot,
   WIDGET_BUILD_PATH,
@@ -58,19 +58,24 @@ describe('the widget script host', () => {
   });
 
   it('gives each encoding a strong ETag from the content, and matches If-None-Match on any of them', async () => {
-    const bundle = await makeBundle(Buffer.from('export const answer = 42;\n'.repeat(50)));
-    const tags = Object.values(bundle.representations).map(({ etag }) => etag);
-    expect(new Set(tags).size).toBe(3);
-    for (const tag of tags) expect(tag).toMatch(/^"[A-Za-z0-9_-]+"$/);
-    expect(gunzipSync(bundle.representations.gzip.body).toString()).toBe(
-      bundle.representations.identity.body.toString(),
+    const bundle = await Bundle.of(Buffer.from('export const answer = 42;\n'.repeat(50)));
+    const [identity, gzip, br] = await Promise.all(
+      (['identity', 'gzip', 'br'] as const).map((encoding) => bundle.representation(encoding)),
     );
+    const tags = [identity!.etag, gzip!.etag, br!.etag];
+    expect(new Set(tags).size).toBe(3);
+    expect(bundle.etags().sort()).toEqual([...tags].sort());
+    for (const tag of tags) expect(tag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(gunzipSync(gzip!.body).equals(identity!.body)).toBe(true);
+    expect(brotliDecompressSync(br!.body).equals(identity!.body)).toBe(true);
+    // Brotli is made once.
+    expect(await bundle.representation('br')).toBe(br);
     expect(matchesIfNoneMatch(tags[0], bundle)).toBe(true);
     expect(matchesIfNoneMatch(`"other", W/${tags[1]}`, bundle)).toBe(true);
     expect(matchesIfNoneMatch('*', bundle)).toBe(true);
     expect(matchesIfNoneMatch('"other"', bundle)).toBe(false);
     expect(matchesIfNoneMatch(undefined, bundle)).toBe(false);
-    const other = await makeBundle(Buffer.from('export const answer = 43;\n'));
+    const other = await Bundle.of(Buffer.from('export const answer = 43;\n'));
     expect(matchesIfNoneMatch(tags[0], other)).toBe(false);
   });
 
@@ -82,7 +87,7 @@ describe('the widget script host', () => {
       expect(await file.current()).toBeNull();
       writeFileSync(path, 'export const v = 1;\n');
       const first = await file.current();
-      expect(first?.representations.identity.body.toString()).toBe('export const v = 1;\n');
+      expect(first?.identity.body.toString()).toBe('export const v = 1;\n');
       expect(await file.current()).toBe(first);
       writeFileSync(path, 'export const v = 22;\n');
       expect((await file.current())?.hash).not.toBe(first!.hash);

@@ -32,7 +32,7 @@ export class WidgetController {
     response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     const bundle = await this.widget.bundle();
     const encoding = chooseEncoding(request.headers['accept-encoding']);
-    const { body, etag } = bundle.representations[encoding];
+    const { body, etag } = await bundle.representation(encoding);
     response.setHeader('Cache-Control', CACHE_CONTROL);
     response.setHeader('Vary', 'Accept-Encoding');
     response.setHeader('ETag', etag);

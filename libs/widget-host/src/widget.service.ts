@@ -8,7 +8,7 @@ import { WidgetNotBuiltError } from './widget-host.errors.js';
 export class WidgetService implements OnApplicationBootstrap {
   private readonly file = new WidgetBundleFile(join(repositoryRoot(), WIDGET_BUILD_PATH));
 
-  /** Hashes and compresses the script at boot, off the event loop, so no request waits for brotli. */
+  /** Reads, hashes and gzips the script at boot (off the event loop), so no request waits for it. */
   onApplicationBootstrap(): void {
     void this.file.current().catch(() => undefined);
   }
