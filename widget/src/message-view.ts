@@ -128,7 +128,6 @@ export class ParleyMessageView extends ParleyElement {
     const element = this.scroller;
     // Where the user is, measured on the DOM as it is before this update.
     if (element && this.passes === 0) {
-      this.stick = element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX;
       const y = element.scrollTop - this.padTop(element);
       let index = this.window.indexAt(y);
       // A day separator moves when older messages of its day come in: hold a message still instead.
@@ -231,6 +230,8 @@ export class ParleyMessageView extends ParleyElement {
   private onScroll(): void {
     const element = this.scroller;
     const state = this.state.value;
+    // Decided by scrolling only: a viewport that shrinks (the composer grows) keeps following the end.
+    if (element) this.stick = element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX;
     if (element && state?.hasOlder && !state.loadingOlder && element.scrollTop < LOAD_OLDER_PX) {
       void this.chat?.loadOlder().catch((error: unknown) => this.failed(error));
     }

@@ -285,22 +285,28 @@ export const messageStyles = css`
   }
   .actions {
     position: absolute;
-    inset-block-start: -12px;
+    inset-block-start: 0;
     inset-inline-end: 12px;
     display: flex;
     background: var(--p-bg);
     border: 1px solid var(--p-border);
-    border-radius: 18px;
+    border-radius: 16px;
     z-index: 1;
+  }
+  .actions .icon {
+    min-width: 30px;
+    height: 30px;
+    font-size: 15px;
+  }
+  .actions svg {
+    width: 16px;
+    height: 16px;
   }
   .mine .actions {
     inset-inline: 12px auto;
   }
   .msg:not(:hover, :focus-within) .actions {
-    /* Out of sight but reachable by Tab; focus shows it. */
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
+    /* Unseen until hovered or focused (Tab reaches it); over its own message's top only. */
+    opacity: 0;
   }
 `;
