@@ -50,6 +50,7 @@ const en = {
   group: 'Group',
   notLoaded: 'Earlier message',
   actions: 'Message actions',
+  newMessages: 'New messages',
 };
 
 export type StringKey = keyof typeof en;
@@ -102,6 +103,7 @@ const de: Table = {
   group: 'Gruppe',
   notLoaded: 'Frühere Nachricht',
   actions: 'Aktionen',
+  newMessages: 'Neue Nachrichten',
 };
 
 const ar: Table = {
@@ -151,6 +153,7 @@ const ar: Table = {
   group: 'مجموعة',
   notLoaded: 'رسالة سابقة',
   actions: 'إجراءات الرسالة',
+  newMessages: 'رسائل جديدة',
 };
 
 /** Tables by primary language subtag. Add a language by adding a table here. */

@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatState, LocalMessage, ParleyChat } from '@parley/sdk';
 import { ParleyElement } from './base-element.js';
@@ -32,6 +32,18 @@ export class ParleyMessageView extends ParleyElement {
         flex-direction: column;
         flex: 1;
         min-height: 0;
+        position: relative;
+      }
+      .jump {
+        position: absolute;
+        inset-block-end: 8px;
+        inset-inline-end: 16px;
+        padding: 6px 14px;
+        border-radius: 16px;
+        background: var(--p-accent);
+        color: var(--p-on-accent);
+        box-shadow: 0 2px 8px #0004;
+        z-index: 2;
       }
       [part='messages'] {
         flex: 1;
@@ -69,6 +81,8 @@ export class ParleyMessageView extends ParleyElement {
   private byId = new Map<string, LocalMessage>();
   /** Follow the end (true until the user scrolls up). */
   private stick = true;
+  /** Messages from others that came in while the user was reading further up. */
+  @state() private fresh = 0;
   /** The row to hold still across an update, and its distance from the top of the viewport. */
   private anchor: { key: string; delta: number } | null = null;
   private passes = 0;
@@ -116,6 +130,7 @@ export class ParleyMessageView extends ParleyElement {
   /** Scrolls to the newest message and follows new ones again. */
   scrollToEnd(): void {
     this.stick = true;
+    this.fresh = 0;
     this.requestUpdate();
   }
 
@@ -136,6 +151,9 @@ export class ParleyMessageView extends ParleyElement {
       this.anchor = key ? { key, delta: this.window.offsetOf(index) - y } : null;
     }
     if (messages !== this.rowsOf) {
+      const last = messages.at(-1);
+      if (!this.stick && last && last.key !== this.rowsOf?.at(-1)?.key && last.senderId !== this.me)
+        this.fresh += 1;
       this.rowsOf = messages;
       this.rows = buildRows(messages);
       this.keys = this.rows.map((row) => row.key);
@@ -157,34 +175,41 @@ export class ParleyMessageView extends ParleyElement {
     const now = new Date();
     const words = { today: t('today'), yesterday: t('yesterday') };
     return html`<div
-      part="messages"
-      role="log"
-      aria-label=${t('messages')}
-      aria-live="off"
-      tabindex="0"
-      @scroll=${this.onScroll}
-    >
-      ${state.loadingOlder ? html`<div class="loading muted" role="status">${t('loading')}</div>` : nothing}
+        part="messages"
+        role="log"
+        aria-label=${t('messages')}
+        aria-live="off"
+        tabindex="0"
+        @scroll=${this.onScroll}
+      >
+        ${state.loadingOlder ? html`<div class="loading muted" role="status">${t('loading')}</div>` : nothing}
+        ${
+          this.rows.length === 0 && !state.hasOlder
+            ? html`<div part="empty" class="muted">${t('noMessages')}</div>`
+            : nothing
+        }
+        <div style="height:${range.before}px"></div>
+        ${repeat(
+          this.rows.slice(range.start, range.end),
+          (row) => row.key,
+          (row) =>
+            html`<div data-key=${row.key}>
+              ${
+                row.type === 'day'
+                  ? html`<div part="day-separator">${dayLabel(row.day, now, this.language, words)}</div>`
+                  : renderMessage(this.context, row.message, row.first, row.last)
+              }
+            </div>`,
+        )}
+        <div style="height:${range.after}px"></div>
+      </div>
       ${
-        this.rows.length === 0 && !state.hasOlder
-          ? html`<div part="empty" class="muted">${t('noMessages')}</div>`
+        this.fresh
+          ? html`<button class="jump" @click=${this.scrollToEnd}>
+              ↓ ${t('newMessages')} (${this.fresh})
+            </button>`
           : nothing
-      }
-      <div style="height:${range.before}px"></div>
-      ${repeat(
-        this.rows.slice(range.start, range.end),
-        (row) => row.key,
-        (row) =>
-          html`<div data-key=${row.key}>
-            ${
-              row.type === 'day'
-                ? html`<div part="day-separator">${dayLabel(row.day, now, this.language, words)}</div>`
-                : renderMessage(this.context, row.message, row.first, row.last)
-            }
-          </div>`,
-      )}
-      <div style="height:${range.after}px"></div>
-    </div>`;
+      }`;
   }
 
   protected override firstUpdated(): void {
@@ -232,6 +257,7 @@ export class ParleyMessageView extends ParleyElement {
     const state = this.state.value;
     // Decided by scrolling only: a viewport that shrinks (the composer grows) keeps following the end.
     if (element) this.stick = element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX;
+    if (this.stick) this.fresh = 0;
     if (element && state?.hasOlder && !state.loadingOlder && element.scrollTop < LOAD_OLDER_PX) {
       void this.chat?.loadOlder().catch((error: unknown) => this.failed(error));
     }
