@@ -360,7 +360,8 @@ export class ParleyChatElement extends ParleyElement {
       await settled(this);
       this.emit('parley-ready', { userId: this.me });
     } catch (error) {
-      if (generation === this.generation) this.fail(error);
+      // A refused sign-in was reported by the `failed` event already.
+      if (generation === this.generation && !this.failure) this.fail(error);
     }
   }
 
