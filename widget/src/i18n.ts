@@ -172,10 +172,19 @@ export function directionOf(language: string): 'ltr' | 'rtl' {
   return RTL.has(pickLanguage(language)) ? 'rtl' : 'ltr';
 }
 
+const translators = new Map<string, Translate>();
+
+/** The strings of a language; the same function each time, so elements given it do not re-render. */
 export function translator(language: string): Translate {
-  const table = LANGUAGES[pickLanguage(language)] ?? en;
-  return (key, params) => {
-    const text = table[key] ?? en[key];
-    return params ? text.replace(/\{(\w+)\}/g, (all, name: string) => String(params[name] ?? all)) : text;
-  };
+  const picked = pickLanguage(language);
+  let t = translators.get(picked);
+  if (!t) {
+    const table = LANGUAGES[picked] ?? en;
+    t = (key, params) => {
+      const text = table[key] ?? en[key];
+      return params ? text.replace(/\{(\w+)\}/g, (all, name: string) => String(params[name] ?? all)) : text;
+    };
+    translators.set(picked, t);
+  }
+  return t;
 }
