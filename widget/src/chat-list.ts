@@ -27,12 +27,6 @@ export class ParleyChatList extends ParleyElement {
         min-height: 0;
         flex: 1;
       }
-      h2 {
-        margin: 0;
-        padding: 12px 16px;
-        font-size: 1.05em;
-        border-block-end: 1px solid var(--p-surface);
-      }
       [role='list'] {
         flex: 1;
         overflow-y: auto;

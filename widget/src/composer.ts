@@ -95,7 +95,6 @@ export class ParleyComposer extends ParleyElement {
   /** Text to put in the input (the message being edited); applied when it changes. */
   @property({ attribute: false }) draft: string | null = null;
   @property({ attribute: false }) uploads: readonly UploadView[] = [];
-  @property({ attribute: false }) disabled = false;
 
   @query('textarea') private input?: HTMLTextAreaElement;
   @query('input[type="file"]') private picker?: HTMLInputElement;
@@ -144,7 +143,6 @@ export class ParleyComposer extends ParleyElement {
           rows="1"
           aria-label=${t('message')}
           placeholder=${t('message')}
-          ?disabled=${this.disabled}
           @keydown=${this.onKey}
           @input=${this.onInput}
           @paste=${this.onPaste}
