@@ -2,37 +2,21 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { repositoryRoot, WIDGET_BUILD_PATH } from '@parley/widget-host';
 import { createTenant, upsertUser, type TestTenant } from '../factories/tenants.js';
 import { freePort } from '../support/api-process.js';
+import { launchChromium } from '../support/chromium.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 // Page functions run in Chromium, with its globals; the project's types have no DOM lib.
 declare const document: any, window: any;
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 /** Every wait in a page is bounded by this unless a test says otherwise. */
 export const PAGE_TIMEOUT_MS = 15_000;
 
 export const ARTIFACTS = join(repositoryRoot(), 'test', 'artifacts');
-
-/** Debian's Chromium, never a downloaded one. */
-export function launchChromium(): Promise<Browser> {
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
-}
 
 const escapeAttribute = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
