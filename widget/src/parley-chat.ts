@@ -54,7 +54,6 @@ export class ParleyChatElement extends ParleyElement {
       :host {
         display: block;
         height: 480px;
-        contain: content;
       }
       :host([mode='launcher']) {
         display: contents;
