@@ -113,10 +113,19 @@ export class ParleyChatView extends ParleyElement {
     this.composer?.focus();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.visibility);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.visibility);
     clearTimeout(this.readTimer);
   }
+
+  /** Messages that came while the tab was hidden are read once it shows. */
+  private readonly visibility = (): void => this.requestUpdate();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('chat')) {
