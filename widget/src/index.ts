@@ -1,2 +1,4 @@
-/** `@parley/widget`: importing this module defines `<parley-chat>`. */
+/** `@parley/widget`: importing this module defines `<parley-chat>` (and the elements inside it). */
 export { ParleyChatElement } from './parley-chat.js';
+export type { ParleyEventMap } from './base-element.js';
+export { LANGUAGES } from './i18n.js';
