@@ -81,15 +81,14 @@ export class ParleyLauncher extends ParleyElement {
 
   override render() {
     const t = this.t;
-    return html`<div
-        part="panel"
-        role="dialog"
-        aria-label=${t('chat')}
-        ?hidden=${!this.open}
-        @keydown=${this.onKey}
-      >
-        <slot></slot>
-      </div>
+    // Closed, the panel is not there at all (and the chat inside it is not rendered).
+    return html`${
+        this.open
+          ? html`<div part="panel" role="dialog" aria-label=${t('chat')} @keydown=${this.onKey}>
+              <slot></slot>
+            </div>`
+          : nothing
+      }
       <button
         part="launcher"
         aria-label=${t('openChat')}
