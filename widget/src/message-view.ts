@@ -125,6 +125,7 @@ export class ParleyMessageView extends ParleyElement {
     super.disconnectedCallback();
     this.resize.disconnect();
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
   }
 
   /** Scrolls to the newest message and follows new ones again. */
