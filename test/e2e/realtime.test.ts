@@ -137,6 +137,24 @@ describe('realtime gateway', () => {
       expect(new Set(seqs).size).toBe(50);
     });
 
+    it('applies an edit sent amid a burst after the sends before it and before the sends after it', async () => {
+      const chatId = await group('burst-edit', ['yan']);
+      const yan = await connectAs('yan');
+      const first = (await emitAck(yan, 'message:send', { chatId, clientId: 'e-0', text: 'typo' })) as {
+        data: Message;
+      };
+      const send = (i: number) => emitAck(yan, 'message:send', { chatId, clientId: `e-${i}`, text: `${i}` });
+      const before = Array.from({ length: 20 }, (_, i) => send(i + 1));
+      const edit = emitAck(yan, 'message:edit', { chatId, messageId: first.data.id, text: 'fixed' });
+      const after = Array.from({ length: 5 }, (_, i) => send(i + 21));
+      const versions = async (acks: Promise<unknown>[]) =>
+        (await Promise.all(acks)).map((ack) => (ack as { data: Message }).data.version);
+      const edited = ((await edit) as { data: Message }).data;
+      expect(edited.text).toBe('fixed');
+      expect(Math.max(...(await versions(before)))).toBeLessThan(edited.version);
+      expect(Math.min(...(await versions(after)))).toBeGreaterThan(edited.version);
+    });
+
     it('delivers REST sends, edits, reactions and deletes live', async () => {
       const chatId = await group('mixed', ['cat', 'dan']);
       const dan = await connectAs('dan');

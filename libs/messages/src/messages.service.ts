@@ -30,6 +30,16 @@ export interface SentMessage {
   created: boolean;
 }
 
+/** A send that passed its checks, with its id and claimed uploads (`MessagesService.prepareSend`). */
+export interface PreparedSend {
+  actor: Actor;
+  chatId: string;
+  senderId: string;
+  body: SendMessageBody;
+  id: string;
+  attachments: StoredAttachment[] | null;
+}
+
 /** Sending, editing, deleting and reacting to messages; history and catch-up. */
 @Injectable()
 export class MessagesService {
@@ -46,17 +56,32 @@ export class MessagesService {
    * one without text is of kind `file`.
    */
   async send(actor: Actor, chatId: string, body: SendMessageBody): Promise<SentMessage> {
+    return this.store(await this.prepareSend(actor, chatId, body));
+  }
+
+  /** Everything a send checks and claims before it is stored: refusals happen here. */
+  async prepareSend(actor: Actor, chatId: string, body: SendMessageBody): Promise<PreparedSend> {
     if (body.text === undefined && !body.attachments) throw new EmptyMessageError();
     if (body.text !== undefined) this.checkTextLength(actor, body.text);
     const access = await this.chats.authorize(actor, chatId, 'post');
     if (body.replyTo && !(await this.messages.get(actor.tenantId, chatId, body.replyTo))) {
       throw new ReplyTargetNotFoundError(body.replyTo);
     }
+    const senderId = access.userId!;
     const id = uuid7();
-    const attachments = await this.claimAttachments(actor.tenantId, chatId, access.userId!, body, id);
+    const attachments = await this.claimAttachments(actor.tenantId, chatId, senderId, body, id);
+    return { actor, chatId, senderId, body, id, attachments };
+  }
+
+  /**
+   * Stores a prepared send. It takes its place in the writer's queue when called, before its first
+   * wait: sends stored one after another are numbered in that order, whether or not the caller
+   * waits for each to finish.
+   */
+  async store({ actor, chatId, senderId, body, id, attachments }: PreparedSend): Promise<SentMessage> {
     let outcome: SendOutcome | undefined;
     try {
-      outcome = await this.writer.send(actor.tenantId, chatId, access.userId!, {
+      outcome = await this.writer.send(actor.tenantId, chatId, senderId, {
         id,
         clientId: body.clientId,
         kind: body.text === undefined ? 'file' : 'text',

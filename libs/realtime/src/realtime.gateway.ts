@@ -41,8 +41,10 @@ type Handler<E extends ClientEventName> = (
 interface SocketState {
   actor: Actor;
   bucket: TokenBucket;
-  /** The connection's message changes, run one after another in the order they arrived. */
-  changes: Promise<unknown>;
+  /** Settles when the connection's last message change has taken its place (see `inOrder`). */
+  turn: Promise<void>;
+  /** Settles when every message change of the connection so far has finished. */
+  settled: Promise<void>;
 }
 
 /** Per connection, on top of the per-user send rate: enough for typing, receipts and sends at speed. */
@@ -73,11 +75,17 @@ export class RealtimeGateway
   private inFlight = 0;
 
   private readonly handlers: { [E in ClientEventName]: Handler<E> } = {
-    'message:send': (actor, { chatId, ...body }, socket) =>
-      inOrder(socket, async () => {
-        await this.limits.checkSend(actor);
-        return (await this.messages.send(actor, chatId, body)).message;
-      }),
+    'message:send': async (actor, { chatId, ...body }, socket) => {
+      const sent = await sendInOrder(
+        socket,
+        async () => {
+          await this.limits.checkSend(actor);
+          return this.messages.prepareSend(actor, chatId, body);
+        },
+        (prepared) => this.messages.store(prepared),
+      );
+      return sent.message;
+    },
     'message:edit': (actor, { chatId, messageId, text }, socket) =>
       inOrder(socket, () => this.messages.edit(actor, chatId, messageId, text)),
     'message:delete': (actor, { chatId, messageId }, socket) =>
@@ -169,7 +177,8 @@ export class RealtimeGateway
     const socketState: SocketState = {
       actor: caller.actor,
       bucket: new TokenBucket(EVENT_BURST, EVENTS_PER_SECOND),
-      changes: Promise.resolve(),
+      turn: Promise.resolve(),
+      settled: Promise.resolve(),
     };
     Object.assign(socket.data as object, socketState);
     // Rooms are joined before the handshake completes: a client that sees `connect` (and then catches
@@ -221,15 +230,37 @@ function state(socket: Socket): SocketState {
   return socket.data as SocketState;
 }
 
+const settle = (): void => undefined;
+
 /**
  * Message changes from one connection take effect in the order they were sent: a client that sends
- * without waiting for acks still gets its messages stored, and numbered, in its own order.
+ * without waiting for acks still gets its messages stored, and numbered, in its own order. An edit,
+ * delete or reaction waits until everything the connection sent before it has finished.
  */
 function inOrder<T>(socket: Socket, work: () => Promise<T>): Promise<T> {
   const socketState = state(socket);
-  const run = socketState.changes.then(work, work);
-  socketState.changes = run.catch(() => undefined);
+  const run = socketState.settled.then(work, work);
+  socketState.settled = socketState.turn = run.then(settle, settle);
   return run;
+}
+
+/**
+ * A send holds the connection's turn only while it is checked and until it has its place in the
+ * writer's queue (`store` takes it when called): the next send is checked meanwhile, and sends in
+ * flight are written together, still numbered in the connection's order.
+ */
+function sendInOrder<P, T>(
+  socket: Socket,
+  prepare: () => Promise<P>,
+  store: (prepared: P) => Promise<T>,
+): Promise<T> {
+  const socketState = state(socket);
+  const prepared = socketState.turn.then(prepare, prepare);
+  // Registered before the turn passes on, so this store is queued before the next send's.
+  const stored = prepared.then(store);
+  socketState.turn = prepared.then(settle, settle);
+  socketState.settled = Promise.allSettled([socketState.settled, stored]).then(settle);
+  return stored;
 }
 
 function failure(

@@ -22,8 +22,7 @@ export class ParleyIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
     if (this.redisUrl && this.clients.length === 0) {
-      // Every room emit is a PUBLISH: commands issued in one tick leave in one write, not one each.
-      const publisher = new Redis(this.redisUrl, { enableAutoPipelining: true });
+      const publisher = new Redis(this.redisUrl);
       const subscriber = publisher.duplicate();
       for (const client of [publisher, subscriber]) {
         client.on('error', (error: Error) =>
