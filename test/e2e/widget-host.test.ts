@@ -11,6 +11,7 @@ import {
   matchesIfNoneMatch,
   repositoryRoot,
   WIDGET_BUILD_PATH,
+  WIDGET_BUNDLE_FILE,
   WidgetBundleFile,
 } from '@parley/widget-host';
 import { createTenant } from '../factories/tenants.js';
@@ -218,5 +219,33 @@ describe('GET /widget.js and GET / on a running API', () => {
     const again = await load();
     expect(again).not.toBe(page);
     expect(again).toContain(`chat-id="${[...chatIds][0]}"`);
+  });
+});
+
+describe('GET /widget.js before the widget is built', () => {
+  let app: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'parley-unbuilt-'));
+    app = await startTestApp({
+      overrides: [{ provide: WIDGET_BUNDLE_FILE, useValue: new WidgetBundleFile(join(dir, 'widget.js')) }],
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 unavailable saying to build it, then serves it once the file exists', async () => {
+    const reply = await app.request('GET', '/widget.js');
+    expectProblem(reply, 503, 'unavailable');
+    expect(reply.body.detail).toContain('npm run build');
+    expect(reply.body.detail).not.toContain(dir);
+    // Still loadable cross-origin, so the page's console shows the problem rather than a CORS error.
+    expect(reply.headers.get('access-control-allow-origin')).toBe('*');
+    writeFileSync(join(dir, 'widget.js'), 'export const built = true;\n');
+    const built = await raw(`${app.baseUrl}/widget.js`);
+    expect(built.status).toBe(200);
+    expect(built.body.toString()).toBe('export const built = true;\n');
   });
 });
