@@ -46,8 +46,8 @@ export function renderDemoPage({ publishableKey, pair, chatId, visitor }: DemoPa
   h1 { font-size: 1.5rem; margin: 0 0 4px; }
   h2 { font-size: 1.1rem; margin: 0 0 8px; }
   .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 24px; margin: 24px 0; }
-  parley-chat { display: block; height: 520px; border: 1px solid #d0d7de; border-radius: 12px; overflow: hidden; background: #fff; }
-  parley-chat[mode="launcher"] { height: auto; border: 0; background: none; }
+  /* The inline widgets' boxes; the launcher places itself. */
+  parley-chat:not([mode="launcher"]) { height: 520px; }
   code { background: #eaeef2; padding: 1px 4px; border-radius: 4px; }
 </style>
 </head>
