@@ -4,12 +4,14 @@ import {
   ChangesSchema,
   ChatSchema,
   CreateChatBodySchema,
+  CreateGuestBodySchema,
   CreateTenantBodySchema,
   CreateWebhookBodySchema,
   DeviceSchema,
   EditMessageBodySchema,
   FcmCredentialsBodySchema,
   FcmCredentialsSchema,
+  GuestSchema,
   MemberSchema,
   MessageSchema,
   MintTokenBodySchema,
@@ -132,6 +134,14 @@ function collectExamples(): Map<z.ZodType, unknown> {
     token:
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImlhdCI6MTc0NjUyMzgwMCwiZXhwIjoxNzQ2NTI3NDAwfQ.c2lnbmF0dXJl',
     expiresAt: '2025-05-06T10:30:00.000Z',
+  });
+  send(CreateGuestBodySchema, { name: 'Visitor' });
+  answer(GuestSchema, {
+    userId: 'guest-3f9a1c0d7e2b4a6c8d1e',
+    name: 'Visitor',
+    token:
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJndWVzdC0zZjlhMWMwZDdlMmI0YTZjOGQxZSIsImlhdCI6MTc0NjUyMzgwMCwiZXhwIjoxNzQ3MTI4NjAwfQ.c2lnbmF0dXJl',
+    expiresAt: '2025-05-13T09:30:00.000Z',
   });
 
   // Chats and members
