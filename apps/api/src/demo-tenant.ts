@@ -8,7 +8,7 @@ import { TenantNotFoundError, TenantsService } from '@parley/tenancy';
 
 /**
  * The embedded default's first start creates a demo tenant whose browser origins are this server's
- * own, and keeps its keys in the data dir (beside the master key, which already unlocks them) so that
+ * own (localhost and 127.0.0.1 on PORT, and PUBLIC_URL's), and keeps its keys in the data dir (beside the master key, which already unlocks them) so that
  * later starts can print them again.
  */
 export async function ensureDemoTenant(
@@ -18,6 +18,9 @@ export async function ensureDemoTenant(
   const file = join(config.dataDir, 'demo-tenant.json');
   const tenants = app.get(TenantsService);
   const ownOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+  // Reached through PUBLIC_URL (a proxy, another host name), the demo page has that origin too.
+  if (config.publicUrl && !ownOrigins.includes(new URL(config.publicUrl).origin))
+    ownOrigins.push(new URL(config.publicUrl).origin);
   if (existsSync(file)) {
     const demo = JSON.parse(readFileSync(file, 'utf8')) as TenantCreated;
     await allowOwnOrigins(tenants, demo, ownOrigins);
