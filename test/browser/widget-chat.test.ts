@@ -168,7 +168,14 @@ describe('the widget between two people', () => {
     await eventually(async () =>
       expect(await messageTexts(alice.page)).toContain('<b onmouseover=alert(3)>bold?</b>'),
     );
+    // Only http(s) URLs become links.
+    await world.sendAs('bob', chatId, 'javascript:alert(4) and https://example.com/ok');
+    await eventually(async () =>
+      expect(await messageTexts(alice.page)).toContain('javascript:alert(4) and https://example.com/ok'),
+    );
+    expect(await deepCount(alice.page, 'a[href="https://example.com/ok"][rel~="noopener"]')).toBe(1);
     for (const { page, dialogs } of [alice, bob]) {
+      expect(await deepCount(page, 'a[href^="javascript:" i]')).toBe(0);
       expect(await deepCount(page, 'img[src="x"]')).toBe(0);
       expect(await deepCount(page, '[part="message-text"] script')).toBe(0);
       expect(await deepCount(page, '[part="message-text"] b')).toBe(0);
