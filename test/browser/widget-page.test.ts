@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUserToken } from '@parley/tenancy';
 import { DemoPageService } from '@parley/widget-host';
-import { createTenant } from '../factories/tenants.js';
+import { createTenant, upsertUser } from '../factories/tenants.js';
 import {
   addWidgetScript,
   ARTIFACTS,
@@ -237,6 +237,34 @@ describe('the widget on a host page', () => {
         { 'api-key': closed.publishableKey, 'user-token': await closed.token('carol') },
         'origin_not_allowed',
       );
+    }, 30_000);
+
+    it("shows nothing of another tenant's chat named by chat-id", async () => {
+      const other = await createTenant(world.app, { allowedOrigins: [world.pages.origin] });
+      await upsertUser(other.server(), 'carol');
+      await upsertUser(other.server(), 'mallory');
+      const foreign = await other.server()('POST', '/v1/chats', {
+        kind: 'direct',
+        members: ['carol', 'mallory'],
+      });
+      await other.server('mallory')('POST', `/v1/chats/${foreign.body.id}/messages`, {
+        clientId: 'secret',
+        text: 'A secret of the other tenant',
+      });
+      const page = await hostPage('carol', 'foreign-chat', {
+        withoutScript: true,
+        attributes: { 'chat-id': foreign.body.id },
+      });
+      await addWidgetScript(page);
+      const error = await eventually(async () => {
+        const found = (await recordedEvents(page)).find((event) => event.type === 'parley-error');
+        expect(found, 'a parley-error event').toBeDefined();
+        return found!;
+      }, 15_000);
+      expect(error.detail).toMatchObject({ code: 'not_found' });
+      await widget(page).error.waitFor();
+      expect(await widget(page).message.count()).toBe(0);
+      expect(await page.locator('parley-chat').innerText()).not.toContain('secret');
     }, 30_000);
 
     it('refuses a malformed or expired token', async () => {
