@@ -28,6 +28,8 @@ export interface WidgetPageOptions {
   css?: string;
   /** Host page markup before the element (inside `<main>`). */
   before?: string;
+  /** A classic script of the host page, run after the element is in the document. */
+  after?: string;
   /** Leave the script tag out; `addWidgetScript` adds it later. */
   withoutScript?: boolean;
   lang?: string;
@@ -70,6 +72,7 @@ ${options.withoutScript ? '' : script}
 ${options.before ?? ''}
 <parley-chat${attributes}></parley-chat>
 </main>
+${options.after ? `<script>${options.after}</script>` : ''}
 </body>
 </html>`;
 }
@@ -176,16 +179,25 @@ export interface PageServer {
   origin: string;
   /** Serves `html` at `path` (e.g. `/chat-alice.html`) and answers the URL. */
   serve(path: string, html: string): string;
+  /** Answers `path` with what `answer` gives, as a tenant's backend would (e.g. a token endpoint). */
+  route(path: string, answer: () => Promise<{ type: string; body: string }>): void;
   close(): Promise<void>;
 }
 
 export async function startPageServer(): Promise<PageServer> {
   const pages = new Map<string, string>();
+  const routes = new Map<string, () => Promise<{ type: string; body: string }>>();
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;
     const html = pages.get(path);
+    const route = routes.get(path);
     if (html !== undefined) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    else if (path === '/favicon.ico') response.writeHead(204).end();
+    else if (route) {
+      route().then(
+        ({ type, body }) => response.writeHead(200, { 'content-type': type }).end(body),
+        (error: unknown) => response.writeHead(500).end(String(error)),
+      );
+    } else if (path === '/favicon.ico') response.writeHead(204).end();
     else response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -195,6 +207,9 @@ export async function startPageServer(): Promise<PageServer> {
     serve: (path, html) => {
       pages.set(path, html);
       return origin + path;
+    },
+    route: (path, answer) => {
+      routes.set(path, answer);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -274,6 +274,21 @@ describe('the widget on a host page', () => {
     }, 45_000);
   });
 
+  it('asks a token provider for its tokens when the page gives one instead of user-token', async () => {
+    let calls = 0;
+    world.pages.route('/api/parley-token', async () => {
+      calls++;
+      return { type: 'text/plain', body: await world.tenant.token('carol') };
+    });
+    const page = await hostPage('carol', 'token-provider', {
+      attributes: { 'user-token': '' },
+      after: `document.querySelector('parley-chat').tokenProvider = async () => (await fetch('/api/parley-token')).text();`,
+    });
+    await widget(page).chatItems.first().waitFor();
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => document.querySelector('parley-chat').client?.userId)).toBe('carol');
+  }, 30_000);
+
   describe('guest mode', () => {
     it('signs a visitor in as a guest with the publishable key alone, and keeps them across a reload', async () => {
       const open = await createTenant(world.app, { allowedOrigins: [world.pages.origin], guestAccess: true });
