@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import { isAborted, mapLimit } from './load.js';
+import { round1 } from './options.js';
 import { summarize } from './stats.js';
 
 /**
@@ -404,5 +405,29 @@ export function createTraffic({ senders, receivers, echoSockets = [], deliveredE
       phase = null;
       for (const reporter of reporters) reporter.stop();
     },
+  };
+}
+
+/**
+ * What every realtime scenario reports beside its own figures: every ok ack of warm-up and run
+ * against the rows in `messages` (a lost or doubled write shows here), the warm-up's summary,
+ * disconnects, CPU and memory, the API's own histograms over the window (GET /metrics), the setup.
+ */
+export function runReport({ run, warmup, stored, disconnects, usage, metrics, server, setupSeconds }) {
+  return {
+    persisted: { acked: warmup.acks.ok + run.acks.ok, stored: stored.messages, seqGaps: stored.gaps },
+    warmup: {
+      sent: warmup.sent,
+      lost: warmup.lost,
+      duplicated: warmup.duplicated,
+      latencyP99Ms: warmup.latencyMs.p99,
+    },
+    disconnects: disconnects.count,
+    ...(disconnects.count > 0 ? { disconnectReasons: disconnects.reasons } : {}),
+    ...usage,
+    serverMetrics: metrics,
+    redis: server.redis,
+    dbPoolSize: server.poolSize,
+    setupS: round1(setupSeconds),
   };
 }

@@ -1,11 +1,12 @@
 import { createClient } from '../lib/http.js';
 import { mapLimit } from '../lib/load.js';
 import { scrapeMetrics, serverView } from '../lib/metrics.js';
-import { QUICK, range, round1, userId } from '../lib/options.js';
+import { QUICK, range, userId } from '../lib/options.js';
 import {
   closeSockets,
   createTraffic,
   openSockets,
+  runReport,
   sleep,
   storedMessages,
   watchDisconnects,
@@ -91,21 +92,16 @@ export async function groupScenario({ name, members = 100, senders = 10, perSend
       senders,
       perSenderPerSec: perSender,
       ...run,
-      persisted: { acked: warmup.acks.ok + run.acks.ok, stored: stored.messages, seqGaps: stored.gaps },
-      warmup: {
-        sent: warmup.sent,
-        lost: warmup.lost,
-        duplicated: warmup.duplicated,
-        latencyP99Ms: warmup.latencyMs.p99,
-      },
-      disconnects: disconnects.count,
-      ...(disconnects.count > 0 ? { disconnectReasons: disconnects.reasons } : {}),
-      ...usage,
-      // The API's own histograms over the window (GET /metrics).
-      serverMetrics: serverView(metricsBefore, metricsAfter),
-      redis: server.redis,
-      dbPoolSize: server.poolSize,
-      setupS: round1(setupSeconds),
+      ...runReport({
+        run,
+        warmup,
+        stored,
+        disconnects,
+        usage,
+        metrics: serverView(metricsBefore, metricsAfter),
+        server,
+        setupSeconds,
+      }),
     };
   } finally {
     closeSockets(sockets);
