@@ -10,4 +10,9 @@ describe('uuid7', () => {
     const ids = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((t) => uuid7(t));
     expect([...ids].sort()).toEqual(ids);
   });
+
+  it('never repeats within one millisecond, across refills of its random pool', () => {
+    const ids = Array.from({ length: 10_000 }, () => uuid7(1_700_000_000_000));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });
