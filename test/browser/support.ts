@@ -8,6 +8,7 @@ import { repositoryRoot, WIDGET_BUILD_PATH } from '@parley/widget-host';
 import { createTenant, upsertUser, type TestTenant } from '../factories/tenants.js';
 import { freePort } from '../support/api-process.js';
 import { launchChromium } from '../support/chromium.js';
+import { eventually as waitUntil } from '../support/socket.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 // Page functions run in Chromium, with its globals; the project's types have no DOM lib.
@@ -109,18 +110,17 @@ export async function waitForReady(page: Page, count = 1, timeoutMs = PAGE_TIMEO
   }
 }
 
-/** Polls `check` until it stops throwing, within a bound. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+/** The widget's first `parley-error` event, waited for within a bound. */
+export function waitForError(page: Page, timeoutMs = 15_000): Promise<RecordedEvent> {
+  return eventually(async () => {
+    const found = (await recordedEvents(page)).find((event) => event.type === 'parley-error');
+    expect(found, 'a parley-error event').toBeDefined();
+    return found!;
+  }, timeoutMs);
 }
+
+/** `eventually` with the longer default bound a page needs. */
+export const eventually = <T>(check: () => T | Promise<T>, timeoutMs = 10_000) => waitUntil(check, timeoutMs);
 
 /** A locator's visible text, or '' when it matches nothing or nothing visible. */
 export async function textOf(locator: Locator): Promise<string> {

@@ -11,6 +11,7 @@ import {
   eventually,
   messageTexts,
   recordedEvents,
+  waitForError,
   startWidgetWorld,
   textOf,
   waitForReady,
@@ -214,11 +215,7 @@ describe('the widget on a host page', () => {
     async function expectRefused(name: string, attributes: Record<string, string>, code: string) {
       const page = await hostPage('carol', name, { withoutScript: true, attributes });
       await addWidgetScript(page);
-      const error = await eventually(async () => {
-        const found = (await recordedEvents(page)).find((event) => event.type === 'parley-error');
-        expect(found, 'a parley-error event').toBeDefined();
-        return found!;
-      }, 15_000);
+      const error = await waitForError(page);
       expect(error.detail).toMatchObject({ code, message: expect.any(String) });
       await widget(page).error.waitFor();
       expect(await widget(page).error.getAttribute('role')).toBe('alert');
@@ -256,11 +253,7 @@ describe('the widget on a host page', () => {
         attributes: { 'chat-id': foreign.body.id },
       });
       await addWidgetScript(page);
-      const error = await eventually(async () => {
-        const found = (await recordedEvents(page)).find((event) => event.type === 'parley-error');
-        expect(found, 'a parley-error event').toBeDefined();
-        return found!;
-      }, 15_000);
+      const error = await waitForError(page);
       expect(error.detail).toMatchObject({ code: 'not_found' });
       await widget(page).error.waitFor();
       expect(await widget(page).message.count()).toBe(0);
@@ -326,11 +319,7 @@ describe('the widget on a host page', () => {
         attributes: { 'api-key': closed.publishableKey, 'user-token': '', guest: '' },
       });
       await addWidgetScript(page);
-      const error = await eventually(async () => {
-        const found = (await recordedEvents(page)).find((event) => event.type === 'parley-error');
-        expect(found, 'a parley-error event').toBeDefined();
-        return found!;
-      }, 15_000);
+      const error = await waitForError(page);
       expect(error.detail).toMatchObject({ code: 'forbidden' });
       await widget(page).error.waitFor();
     }, 30_000);

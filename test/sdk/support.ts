@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { ParleyClient, type ParleyClientOptions, type ParleyChat } from '@parley/sdk';
 import type { Message } from '@parley/protocol';
 import type { TestTenant } from '../factories/tenants.js';
+import { eventually as waitUntil } from '../support/socket.js';
 
 /** Quick reconnects, so that tests do not wait out production backoff. */
 export const FAST_RECONNECT = { initialDelayMs: 50, maxDelayMs: 400 };
@@ -67,17 +68,7 @@ export async function expectSameAsServer(
   expect(new Set(local.map((m) => m.key)).size).toBe(local.length);
 }
 
-/** Waits until `check` passes, polling; fails with its last error after `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
+/** `eventually` with the longer default bound a client's catch-up needs. */
+export const eventually = <T>(check: () => T | Promise<T>, timeoutMs = 10_000) => waitUntil(check, timeoutMs);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
