@@ -10,7 +10,7 @@ import {
   type MemberRole,
 } from '@parley/protocol';
 import { pageLimit, type Actor } from '@parley/tenancy';
-import { decideAccess, type ChatAccess, type ChatNeed } from './chat-access.js';
+import { decideAccess, type ChatAccess, type ChatAccessRow, type ChatNeed } from './chat-access.js';
 import {
   ChatNotFoundError,
   DirectChatFixedError,
@@ -58,6 +58,12 @@ export class ChatsService {
   async authorize(actor: Actor, chatId: string, need: ChatNeed): Promise<ChatAccess> {
     const row = await this.chats.accessRow(actor.tenantId, chatId, actor.userId);
     return decideAccess(actor, chatId, row, need);
+  }
+
+  /** Throws what a send gets when its write found the sender without a seat in the chat (`access`). */
+  refusePost(actor: Actor, chatId: string, access: ChatAccessRow | null): never {
+    decideAccess(actor, chatId, access && { ...access, role: null }, 'post');
+    throw new Error(`a send to ${chatId} without a seat in it passed the access rules`);
   }
 
   async openDirect(actor: Actor, members: [string, string]): Promise<{ chat: ChatRow; created: boolean }> {
