@@ -203,14 +203,13 @@ const TEXT = 'The quick brown fox jumps over the lazy dog, realtime benchmark me
  * - After the window it waits up to `drainMs` for every expected delivery and every ack; whatever has
  *   not arrived by then counts as lost (or as a missing ack).
  */
-export function createTraffic({ senders, receivers, echoSockets = [], deliveredEveryMs = 200 }) {
+export function createTraffic({ senders, receivers, deliveredEveryMs = 200 }) {
   const delivered = newDeliveredCounters();
   const reporters = receivers.map(({ socket }) =>
     deliveredReporter(socket, delivered, { everyMs: deliveredEveryMs }),
   );
   const lastSeq = new Float64Array(receivers.length).fill(-1);
   let phase = null;
-  let echoes = 0;
 
   receivers.forEach(({ socket }, r) => {
     socket.on('message:new', ({ message }) => {
@@ -247,11 +246,9 @@ export function createTraffic({ senders, receivers, echoSockets = [], deliveredE
       if (REPORT_DELIVERED) reporters[r].saw(message.chatId, message.seq);
     });
   });
-  // Senders that are not receivers still get their own messages back (they are in the chat's room).
-  for (const socket of echoSockets) socket.on('message:new', () => (echoes += 1));
   // `receipt` events (members' delivered pointers moving) reach every member's socket: part of the load.
   let receipts = 0;
-  for (const socket of new Set([...receivers.map((r) => r.socket), ...echoSockets])) {
+  for (const socket of new Set([...receivers, ...senders].map((s) => s.socket))) {
     socket.on('receipt', () => (receipts += 1));
   }
 
@@ -284,7 +281,6 @@ export function createTraffic({ senders, receivers, echoSockets = [], deliveredE
     // The generator's own event loop: a late timeline or late receipt processing inflates latencies.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    const echoesBefore = echoes;
     const receiptsBefore = receipts;
     const deliveredBefore = { ...delivered };
     const pace = await paceSends({
@@ -393,7 +389,6 @@ export function createTraffic({ senders, receivers, echoSockets = [], deliveredE
         failed: delivered.failed - deliveredBefore.failed,
         ...(delivered.firstError ? { firstError: delivered.firstError } : {}),
       },
-      ...(echoSockets.length > 0 ? { senderEchoes: echoes - echoesBefore } : {}),
       receiptEventsPerSec: Math.round((receipts - receiptsBefore) / ((performance.now() - pace.t0) / 1000)),
       strayMessages: ph.foreign,
     };

@@ -20,9 +20,10 @@ const DRAIN_MS = 10_000;
 
 /**
  * One group of `members` members, each with their own socket; the first `senders` of them send
- * `perSender` messages a second each (on a fixed timeline, interleaved evenly, acks not awaited).
- * Every member's socket — the sender's own included, as a second device would — must receive every
- * message once: members × messages deliveries. Receivers report `delivered` every 200 ms like the SDK.
+ * `perSender` messages a second each (on a fixed timeline, interleaved evenly, acks not awaited) from
+ * a second connection of their own, like a second device. Every member's first socket — the sender's
+ * included, since the server leaves out only the sending connection — must receive every message
+ * once: members × messages deliveries. Receivers report `delivered` every 200 ms like the SDK.
  */
 export async function groupScenario({ name, members = 100, senders = 10, perSender = 20 }) {
   const server = await startServer();
@@ -40,20 +41,21 @@ export async function groupScenario({ name, members = 100, senders = 10, perSend
       body: { kind: 'group', title: 'Bench group', members: users },
     });
     const tokens = await tenant.mintTokens(users);
+    // Members' sockets first, then the senders' second connections.
     const opened = await openSockets(
       server.baseUrl,
-      tokens.map((token) => ({ apiKey: tenant.publishableKey, token })),
+      [...tokens, ...tokens.slice(0, senders)].map((token) => ({ apiKey: tenant.publishableKey, token })),
       { concurrency: 50 },
     );
     sockets = opened.sockets;
     if (opened.failed > 0)
       throw new Error(
-        `${opened.failed} of ${members} sockets failed to connect: ${JSON.stringify(opened.failures)}`,
+        `${opened.failed} of ${sockets.length} sockets failed to connect: ${JSON.stringify(opened.failures)}`,
       );
     const disconnects = watchDisconnects(sockets);
     const traffic = createTraffic({
-      senders: range(senders).map((i) => ({ socket: sockets[i], chatId: chat.id })),
-      receivers: sockets.map((socket) => ({ socket })),
+      senders: range(senders).map((i) => ({ socket: sockets[members + i], chatId: chat.id })),
+      receivers: sockets.slice(0, members).map((socket) => ({ socket })),
     });
     const everyone = range(members);
     const expected = () => everyone;

@@ -59,7 +59,7 @@ export async function pairsScenario({ name, rate, pairs = PAIRS }) {
     const disconnects = watchDisconnects(sockets);
     const senders = range(pairs).map((i) => ({ socket: sockets[2 * i], chatId: chatIds[i] }));
     const receivers = range(pairs).map((i) => ({ socket: sockets[2 * i + 1] }));
-    const traffic = createTraffic({ senders, receivers, echoSockets: senders.map((s) => s.socket) });
+    const traffic = createTraffic({ senders, receivers });
     const expected = (k) => [k % pairs];
     // The server joins a socket to its chat rooms just after the handshake answers.
     await sleep(500);

@@ -1,4 +1,11 @@
-import type { Chat, List, MessageEvent, ServerEventName, ServerEventPayload } from '@parley/protocol';
+import type {
+  Chat,
+  List,
+  Message,
+  MessageEvent,
+  ServerEventName,
+  ServerEventPayload,
+} from '@parley/protocol';
 import { ParleyChat } from './chat.js';
 import { ChatList } from './chat-list.js';
 import type { ClientContext } from './context.js';
@@ -75,6 +82,15 @@ export class ChatsModule {
   /** Every open chat. */
   get opened(): ParleyChat[] {
     return [...this.chats.values()];
+  }
+
+  /**
+   * A message sent from this connection was stored. Its ack is the only word of it this connection
+   * gets (the server's `message:new` leaves out the socket that sent it), so lists hear it here.
+   */
+  stored(clientId: string, message: Message): void {
+    for (const list of this.lists) list.onEvent('message:new', { message });
+    this.chats.get(message.chatId)?.onStored(clientId, message);
   }
 
   /** Routes a server event to the open chat it concerns. */

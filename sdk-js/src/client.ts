@@ -187,7 +187,7 @@ export class ParleyClient {
       logger,
       random,
       retry: options.sendRetry ?? {},
-      onStored: (outgoing, message) => this.chats.get(outgoing.chatId)?.onStored(outgoing.clientId, message),
+      onStored: (outgoing, message) => this.chats.stored(outgoing.clientId, message),
       onFailed: (outgoing, error) => this.chats.get(outgoing.chatId)?.onSendFailed(outgoing.clientId, error),
     });
     this.reporter = new DeliveredReporter(this.connection, timers, logger, options.deliveredDelayMs ?? 500);

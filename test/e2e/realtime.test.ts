@@ -100,11 +100,14 @@ describe('realtime gateway', () => {
   });
 
   describe('messages', () => {
-    it('delivers a socket send to the other member, acking the stored message', async () => {
+    it('delivers a socket send to the other member and the sender’s other devices, acking it to the sending socket', async () => {
       const chatId = await group('live', ['ann', 'ben']);
       const ann = await connectAs('ann');
+      const annOnPhone = await connectAs('ann');
       const ben = await connectAs('ben');
       const received = collect(ben, 'message:new');
+      const onPhone = collect(annOnPhone, 'message:new');
+      const echoed = collect(ann, 'message:new');
       const ack = await emitAck(ann, 'message:send', { chatId, clientId: 'live-1', text: 'hello ben' });
       expect(ack.ok).toBe(true);
       const sent = (ack as { data: Message }).data;
@@ -116,6 +119,9 @@ describe('realtime gateway', () => {
         seq: expect.any(Number),
       });
       await eventually(() => expect(received.map((e) => e.message)).toEqual([sent]));
+      await eventually(() => expect(onPhone.map((e) => e.message)).toEqual([sent]));
+      // The ack carries the message; the socket that sent it gets no second copy.
+      expect(echoed).toEqual([]);
 
       // A retry of the same clientId answers the original and announces nothing new.
       const retry = await emitAck(ann, 'message:send', { chatId, clientId: 'live-1', text: 'hello ben' });

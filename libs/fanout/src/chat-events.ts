@@ -53,7 +53,7 @@ export class ChatEvents {
     chatId: string,
     event: E,
     payload: ServerEventPayload<E>,
-    options: { exceptUser?: string } = {},
+    options: { exceptUser?: string; exceptConnection?: string } = {},
   ): void {
     for (const observer of this.observers) {
       try {
@@ -64,10 +64,12 @@ export class ChatEvents {
     }
     const target = this.target()?.to(chatRoom(tenantId, chatId));
     if (!target) return;
-    (options.exceptUser ? target.except(userRoom(tenantId, options.exceptUser)) : target).emit(
-      event,
-      payload,
-    );
+    // A socket's id is a room of its own, on every node.
+    const except = [
+      ...(options.exceptUser ? [userRoom(tenantId, options.exceptUser)] : []),
+      ...(options.exceptConnection ? [options.exceptConnection] : []),
+    ];
+    (except.length > 0 ? target.except(except) : target).emit(event, payload);
   }
 
   toUser<E extends ServerEventName>(

@@ -80,9 +80,13 @@ export class MessagesService {
   /**
    * Stores a prepared send. It takes its place in the writer's queue when called, before its first
    * wait: sends stored one after another are numbered in that order, whether or not the caller
-   * waits for each to finish.
+   * waits for each to finish. `fromConnection` is the socket it came from: its ack carries the
+   * message, so the chat's `message:new` leaves that one socket out (the sender's other devices get it).
    */
-  async store({ actor, chatId, senderId, body, id, attachments }: PreparedSend): Promise<SentMessage> {
+  async store(
+    { actor, chatId, senderId, body, id, attachments }: PreparedSend,
+    fromConnection?: string,
+  ): Promise<SentMessage> {
     let outcome: SendOutcome | undefined;
     try {
       outcome = await this.writer.send(actor.tenantId, chatId, senderId, {
@@ -100,9 +104,13 @@ export class MessagesService {
     if (outcome.kind === 'refused') this.chats.refusePost(actor, chatId, outcome.access);
     if (outcome.kind === 'client_id_taken') throw new ClientIdReusedError(body.clientId);
     if (outcome.kind === 'created') {
-      this.events.toChat(actor.tenantId, chatId, 'message:new', {
-        message: this.wire(actor.tenantId, outcome.row),
-      });
+      this.events.toChat(
+        actor.tenantId,
+        chatId,
+        'message:new',
+        { message: this.wire(actor.tenantId, outcome.row) },
+        { exceptConnection: fromConnection },
+      );
     }
     const [message] = await this.view(actor, [outcome.row]);
     return { message: message!, created: outcome.kind === 'created' };

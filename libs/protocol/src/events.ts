@@ -97,6 +97,7 @@ export type MemberRemovedEvent = z.infer<typeof MemberRemovedEventSchema>;
 
 /** Server → client events and their payloads. */
 export const SERVER_EVENTS = {
+  /** To every socket in the chat but the one that sent it, whose ack carries the message. */
   'message:new': MessageEventSchema,
   'message:updated': MessageEventSchema,
   'message:deleted': MessageEventSchema,

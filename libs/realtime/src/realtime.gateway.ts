@@ -82,7 +82,7 @@ export class RealtimeGateway
           await this.limits.checkSend(actor);
           return this.messages.prepareSend(actor, chatId, body);
         },
-        (prepared) => this.messages.store(prepared),
+        (prepared) => this.messages.store(prepared, socket.id),
       );
       return sent.message;
     },
