@@ -141,12 +141,8 @@ export class PushService {
   // ---- fan-out ----------------------------------------------------------------------------------
 
   /** Whether the tenant has any device at all: when not, a new message needs no push work. */
-  async tenantHasDevices(tenantId: TenantId): Promise<boolean> {
-    const cached = this.hasDevices.get(tenantId);
-    if (cached !== undefined) return cached;
-    const has = await this.devices.tenantHasDevices(tenantId);
-    this.hasDevices.set(tenantId, has);
-    return has;
+  tenantHasDevices(tenantId: TenantId): Promise<boolean> {
+    return this.hasDevices.remember(tenantId, () => this.devices.tenantHasDevices(tenantId));
   }
 
   /** What every device is told about a new message, as the tenant's `push.notificationText` allows. */

@@ -137,11 +137,7 @@ export class WebhooksService {
 
   /** Whether any active webhook of the tenant wants this event type (cached for a few seconds). */
   async wants(tenantId: TenantId, type: WebhookEventType): Promise<boolean> {
-    let types = this.subscriptions.get(tenantId);
-    if (!types) {
-      types = await this.webhooks.subscribedTypes(tenantId);
-      this.subscriptions.set(tenantId, types);
-    }
+    const types = await this.subscriptions.remember(tenantId, () => this.webhooks.subscribedTypes(tenantId));
     return types.has(type);
   }
 
