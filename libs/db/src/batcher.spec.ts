@@ -19,6 +19,23 @@ describe('Batcher', () => {
     expect(batches).toEqual([[1], [2, 3, 4], [5, 6]]);
   });
 
+  it('starts the next batch before the callers of the finished one continue', async () => {
+    const started: number[][] = [];
+    const batcher = new Batcher<number, number>(
+      async (items) => {
+        started.push(items);
+        await new Promise((r) => setTimeout(r, 5));
+        return items;
+      },
+      { maxBatch: 10, maxConcurrent: 1 },
+    );
+    const first = batcher.submit(1);
+    const second = batcher.submit(2);
+    const seenByFirst = await first.then(() => started.length);
+    expect(seenByFirst).toBe(2);
+    expect(await second).toBe(2);
+  });
+
   it('fails every caller of a failed batch, and only them', async () => {
     const batcher = new Batcher<number, number>(
       async (items) => {
