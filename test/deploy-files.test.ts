@@ -64,13 +64,16 @@ describe('deployment files', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(dockerfile).toMatch(/^RUN npm ci$/m);
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
-    expect(JSON.parse(read('package.json')).scripts.start).toMatch(
-      /^npm run build --silent && node dist\/apps\/api\/src\/main\.js$/,
+    const start = /^npm run build --silent && node ((?:--\S+ )*)dist\/apps\/api\/src\/main\.js$/.exec(
+      JSON.parse(read('package.json')).scripts.start as string,
     );
+    expect(start).not.toBeNull();
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev$/m);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toContain('CMD ["node", "dist/apps/api/src/main.js"]');
+    // The image runs node with the flags `npm start` gives it.
+    expect(runtime).toContain(`NODE_OPTIONS=${start![1]!.trim()}`);
     // `npm ci` needs every workspace's manifest before the sources are copied.
     for (const workspace of JSON.parse(read('package.json')).workspaces as string[]) {
       expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
