@@ -69,7 +69,8 @@ export class ChatsRepository {
   );
 
   private async accessRows(keys: AccessKey[]): Promise<(ChatAccessRow | null)[]> {
-    const rows = await this.db.query<ChatAccessRow & { i: number }>(
+    const rows = await this.db.prepared<ChatAccessRow & { i: number }>(
+      'chat-access-rows',
       `SELECT x.i::int AS i, c.kind, m.role
          FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS x(tenant_id, chat_id, user_id, i)
          JOIN chats c ON c.tenant_id = x.tenant_id AND c.id = x.chat_id

@@ -37,6 +37,19 @@ export class Database implements Queryable {
     return result.rows as Row[];
   }
 
+  /**
+   * `query` as a named prepared statement: each connection parses and plans it once, instead of on
+   * every call (planning was a third of a one-message write). For hot statements whose text is fixed.
+   */
+  async prepared<Row = Record<string, unknown>>(
+    name: string,
+    sql: string,
+    params: unknown[],
+  ): Promise<Row[]> {
+    const result = await this.pool.query({ name, text: sql, values: params });
+    return result.rows as Row[];
+  }
+
   /** Runs `work` in one transaction (READ COMMITTED); it commits unless `work` throws. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

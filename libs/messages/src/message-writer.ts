@@ -47,6 +47,51 @@ const MAX_CONCURRENT_BATCHES = 1;
 /** Each retry follows a resend that committed meanwhile; more than a few in a row is not that. */
 const MAX_ATTEMPTS = 3;
 
+/**
+ * The batch statement of `writeTogether` (see there), prepared once per connection. Its rows: one per
+ * input send, with the access found and the message stored or found.
+ */
+const WRITE_BATCH_SQL = `WITH input AS (
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
+                          $8::text[], $9::jsonb[])
+       WITH ORDINALITY AS x(tenant_id, chat_id, sender_id, client_id, id, text, reply_to, kind, attachments, ord)
+   ), access AS (
+     SELECT x.ord, c.kind AS chat_kind, m.role FROM input x
+       LEFT JOIN chats c ON c.tenant_id = x.tenant_id AND c.id = x.chat_id
+       LEFT JOIN chat_members m ON m.tenant_id = x.tenant_id AND m.chat_id = x.chat_id AND m.user_id = x.sender_id
+   ), allowed AS (
+     SELECT x.* FROM input x JOIN access a ON a.ord = x.ord WHERE a.role IS NOT NULL
+   ), existing AS (
+     SELECT x.ord, m.* FROM allowed x
+       JOIN messages m ON m.tenant_id = x.tenant_id AND m.sender_id = x.sender_id AND m.client_id = x.client_id
+   ), fresh AS (
+     SELECT x.*, row_number() OVER (PARTITION BY x.tenant_id, x.chat_id ORDER BY x.ord) AS k
+       FROM allowed x WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = x.ord)
+   ), counts AS (
+     SELECT tenant_id, chat_id, count(*)::int AS n FROM fresh GROUP BY tenant_id, chat_id
+   ), locked AS MATERIALIZED (
+     SELECT c.tenant_id, c.id FROM chats c JOIN counts ON c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
+      ORDER BY c.tenant_id, c.id FOR UPDATE OF c
+   ), bump AS (
+     UPDATE chats c SET version = c.version + counts.n, last_seq = c.version + counts.n,
+            last_message_at = now(), last_activity_at = now()
+       FROM counts JOIN locked ON locked.tenant_id = counts.tenant_id AND locked.id = counts.chat_id
+      WHERE c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
+      RETURNING c.tenant_id, c.id, c.version - counts.n AS base
+   ), inserted AS (
+     INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, attachments, reply_to)
+     SELECT f.tenant_id, f.id, f.chat_id, b.base + f.k, b.base + f.k, f.sender_id, f.client_id, f.kind, f.text,
+            f.attachments, f.reply_to
+       FROM fresh f JOIN bump b ON b.tenant_id = f.tenant_id AND b.id = f.chat_id
+     RETURNING ${MESSAGE_COLUMNS}
+   ), stored AS (
+     SELECT x.ord AS stored_ord, true AS created, i.* FROM inserted i JOIN input x ON x.id = i.id
+     UNION ALL
+     SELECT e.ord, false, ${MESSAGE_COLUMNS.replaceAll('m.', 'e.')} FROM existing e
+   )
+   SELECT a.ord::int AS ord, a.chat_kind AS "chatKind", a.role AS "memberRole", s.*
+     FROM access a LEFT JOIN stored s ON s.stored_ord = a.ord`;
+
 const idempotencyKey = (r: { tenantId: string; senderId: string | null; clientId: string | null }): string =>
   `${r.tenantId}|${r.senderId}|${r.clientId}`;
 
@@ -109,59 +154,17 @@ export class MessageWriter {
         unique.push(request);
       }
     });
-    const rows = await this.db.query<OutcomeRow>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
-                              $8::text[], $9::jsonb[])
-           WITH ORDINALITY AS x(tenant_id, chat_id, sender_id, client_id, id, text, reply_to, kind, attachments, ord)
-       ), access AS (
-         SELECT x.ord, c.kind AS chat_kind, m.role FROM input x
-           LEFT JOIN chats c ON c.tenant_id = x.tenant_id AND c.id = x.chat_id
-           LEFT JOIN chat_members m ON m.tenant_id = x.tenant_id AND m.chat_id = x.chat_id AND m.user_id = x.sender_id
-       ), allowed AS (
-         SELECT x.* FROM input x JOIN access a ON a.ord = x.ord WHERE a.role IS NOT NULL
-       ), existing AS (
-         SELECT x.ord, m.* FROM allowed x
-           JOIN messages m ON m.tenant_id = x.tenant_id AND m.sender_id = x.sender_id AND m.client_id = x.client_id
-       ), fresh AS (
-         SELECT x.*, row_number() OVER (PARTITION BY x.tenant_id, x.chat_id ORDER BY x.ord) AS k
-           FROM allowed x WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = x.ord)
-       ), counts AS (
-         SELECT tenant_id, chat_id, count(*)::int AS n FROM fresh GROUP BY tenant_id, chat_id
-       ), locked AS MATERIALIZED (
-         SELECT c.tenant_id, c.id FROM chats c JOIN counts ON c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
-          ORDER BY c.tenant_id, c.id FOR UPDATE OF c
-       ), bump AS (
-         UPDATE chats c SET version = c.version + counts.n, last_seq = c.version + counts.n,
-                last_message_at = now(), last_activity_at = now()
-           FROM counts JOIN locked ON locked.tenant_id = counts.tenant_id AND locked.id = counts.chat_id
-          WHERE c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
-          RETURNING c.tenant_id, c.id, c.version - counts.n AS base
-       ), inserted AS (
-         INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, attachments, reply_to)
-         SELECT f.tenant_id, f.id, f.chat_id, b.base + f.k, b.base + f.k, f.sender_id, f.client_id, f.kind, f.text,
-                f.attachments, f.reply_to
-           FROM fresh f JOIN bump b ON b.tenant_id = f.tenant_id AND b.id = f.chat_id
-         RETURNING ${MESSAGE_COLUMNS}
-       ), stored AS (
-         SELECT x.ord AS stored_ord, true AS created, i.* FROM inserted i JOIN input x ON x.id = i.id
-         UNION ALL
-         SELECT e.ord, false, ${MESSAGE_COLUMNS.replaceAll('m.', 'e.')} FROM existing e
-       )
-       SELECT a.ord::int AS ord, a.chat_kind AS "chatKind", a.role AS "memberRole", s.*
-         FROM access a LEFT JOIN stored s ON s.stored_ord = a.ord`,
-      [
-        unique.map((r) => r.tenantId),
-        unique.map((r) => r.chatId),
-        unique.map((r) => r.senderId),
-        unique.map((r) => r.draft.clientId),
-        unique.map((r) => r.draft.id),
-        unique.map((r) => r.draft.text),
-        unique.map((r) => r.draft.replyTo),
-        unique.map((r) => r.draft.kind),
-        unique.map((r) => JSON.stringify(r.draft.attachments)),
-      ],
-    );
+    const rows = await this.db.prepared<OutcomeRow>('message-write-batch', WRITE_BATCH_SQL, [
+      unique.map((r) => r.tenantId),
+      unique.map((r) => r.chatId),
+      unique.map((r) => r.senderId),
+      unique.map((r) => r.draft.clientId),
+      unique.map((r) => r.draft.id),
+      unique.map((r) => r.draft.text),
+      unique.map((r) => r.draft.replyTo),
+      unique.map((r) => r.draft.kind),
+      unique.map((r) => JSON.stringify(r.draft.attachments)),
+    ]);
     const byOrd = new Map(rows.map((row) => [row.ord, row]));
     return requests.map((request) => {
       const key = idempotencyKey({
