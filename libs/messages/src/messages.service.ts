@@ -104,16 +104,19 @@ export class MessagesService {
     if (outcome.kind === 'refused') this.chats.refusePost(actor, chatId, outcome.access);
     if (outcome.kind === 'client_id_taken') throw new ClientIdReusedError(body.clientId);
     if (outcome.kind === 'created') {
+      // A new message has no reactions yet, so every viewer sees the same thing: one view serves both.
+      const message = this.wire(actor.tenantId, outcome.row);
       this.events.toChat(
         actor.tenantId,
         chatId,
         'message:new',
-        { message: this.wire(actor.tenantId, outcome.row) },
+        { message },
         { exceptConnection: fromConnection },
       );
+      return { message, created: true };
     }
     const [message] = await this.view(actor, [outcome.row]);
-    return { message: message!, created: outcome.kind === 'created' };
+    return { message: message!, created: false };
   }
 
   async edit(actor: Actor, chatId: string, messageId: string, text: string): Promise<Message> {
