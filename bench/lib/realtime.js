@@ -77,11 +77,14 @@ export function watchDisconnects(sockets) {
   return state;
 }
 
+/** The SDK's default `deliveredDelayMs`: it reports what reached a device at most this often. */
+const SDK_DELIVERED_DELAY_MS = 500;
+
 /**
  * A receiving client's `delivered` reports, the way the SDK sends them: the highest seq seen per chat,
  * at most once per `everyMs` per socket (the first receipt starts the wait). Acks are counted.
  */
-export function deliveredReporter(socket, counters, { everyMs = 200 } = {}) {
+export function deliveredReporter(socket, counters, { everyMs = SDK_DELIVERED_DELAY_MS } = {}) {
   const highest = new Map();
   const reported = new Map();
   let timer = null;
@@ -203,7 +206,7 @@ const TEXT = 'The quick brown fox jumps over the lazy dog, realtime benchmark me
  * - After the window it waits up to `drainMs` for every expected delivery and every ack; whatever has
  *   not arrived by then counts as lost (or as a missing ack).
  */
-export function createTraffic({ senders, receivers, deliveredEveryMs = 200 }) {
+export function createTraffic({ senders, receivers, deliveredEveryMs = SDK_DELIVERED_DELAY_MS }) {
   const delivered = newDeliveredCounters();
   const reporters = receivers.map(({ socket }) =>
     deliveredReporter(socket, delivered, { everyMs: deliveredEveryMs }),

@@ -23,7 +23,7 @@ const DRAIN_MS = 10_000;
  * `perSender` messages a second each (on a fixed timeline, interleaved evenly, acks not awaited) from
  * a second connection of their own, like a second device. Every member's first socket — the sender's
  * included, since the server leaves out only the sending connection — must receive every message
- * once: members × messages deliveries. Receivers report `delivered` every 200 ms like the SDK.
+ * once: members × messages deliveries. Receivers report `delivered` every 500 ms like the SDK.
  */
 export async function groupScenario({ name, members = 100, senders = 10, perSender = 20 }) {
   const server = await startServer();

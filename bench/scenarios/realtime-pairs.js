@@ -23,7 +23,7 @@ const DRAIN_MS = 10_000;
  * 1:1 chat over socket.io: `pairs` direct chats, each with one sender socket and one receiver socket
  * (each user its own connection). `message:send` is offered at `rate` messages a second in total on a
  * fixed timeline, spread evenly over the senders, without waiting for acks. Receivers time every
- * `message:new` against the timestamp in its text and report `delivered` every 200 ms like the SDK.
+ * `message:new` against the timestamp in its text and report `delivered` every 500 ms like the SDK.
  * A fresh API and database per rate.
  */
 export async function pairsScenario({ name, rate, pairs = PAIRS }) {
