@@ -62,7 +62,7 @@ export class ChatsService {
 
   /** Throws what a send gets when its write found the sender without a seat in the chat (`access`). */
   refusePost(actor: Actor, chatId: string, access: ChatAccessRow | null): never {
-    decideAccess(actor, chatId, access && { ...access, role: null }, 'post');
+    decideAccess(actor, chatId, access, 'post');
     throw new Error(`a send to ${chatId} without a seat in it passed the access rules`);
   }
 
