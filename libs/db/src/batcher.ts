@@ -26,8 +26,8 @@ export class Batcher<In, Out> {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.running += 1;
       // The next batch leaves before this one's callers run, so that the database works on it while
-      // they do. Their continuations are microtasks, which all run before the next batch's answer
-      // (I/O) can arrive: callers still see batches finish in the order they ran.
+      // they do. Their continuations are microtasks, which all run before any later answer (I/O)
+      // arrives: one batch at a time, callers still hear of the batches in the order they ran.
       const done = (): void => {
         this.running -= 1;
         this.pump();

@@ -22,36 +22,39 @@ function fakeSocket(log: string[]) {
   return socket;
 }
 
+/** A socket of an engine that coalesceWrites watches, and the log of what reached its TCP socket. */
+function connected() {
+  const engine = new EventEmitter();
+  coalesceWrites(engine);
+  const log: string[] = [];
+  const socket = fakeSocket(log);
+  engine.emit('connection', socket);
+  return { socket, log };
+}
+
+const endOfTick = () => new Promise((resolve) => process.nextTick(resolve));
+
 describe('coalesceWrites', () => {
   it('sends the packets of one tick in one corked write, and nothing later than the tick', async () => {
-    const engine = new EventEmitter();
-    coalesceWrites(engine);
-    const log: string[] = [];
-    const socket = fakeSocket(log);
-    engine.emit('connection', socket);
-
+    const { socket, log } = connected();
     socket.send('ack');
     socket.send('message');
     socket.send('receipt');
     expect(log).toEqual([]);
-    await new Promise((resolve) => process.nextTick(resolve));
+    await endOfTick();
     expect(log).toEqual(['cork', 'write ack+message+receipt', 'uncork']);
 
     log.length = 0;
     socket.send('next');
-    await new Promise((resolve) => process.nextTick(resolve));
+    await endOfTick();
     expect(log).toEqual(['cork', 'write next', 'uncork']);
   });
 
   it('leaves a transport with a write in flight to flush its queue by itself', async () => {
-    const engine = new EventEmitter();
-    coalesceWrites(engine);
-    const log: string[] = [];
-    const socket = fakeSocket(log);
-    engine.emit('connection', socket);
+    const { socket, log } = connected();
     socket.transport.writable = false;
     socket.send('queued');
-    await new Promise((resolve) => process.nextTick(resolve));
+    await endOfTick();
     expect(log).toEqual([]);
     expect(socket.transport.writable).toBe(false);
   });
