@@ -46,6 +46,17 @@ export class ParleyElement extends LitElement {
     const event = new CustomEvent(name, { bubbles: true, composed: PUBLIC.has(name), detail });
     return this.dispatchEvent(event);
   }
+
+  /** Tells the page that something failed (`parley-error`). */
+  protected emitError(error: unknown): void {
+    this.emit('parley-error', describeFailure(error));
+  }
+}
+
+/** The code and message of anything thrown: SDK errors carry both; anything else is `internal`. */
+export function describeFailure(error: unknown): ParleyEventMap['parley-error'] {
+  const { code = 'internal', message = String(error) } = error as { code?: string; message?: string };
+  return { code, message };
 }
 
 declare global {

@@ -245,7 +245,8 @@ export class ParleyChatView extends ParleyElement {
     const replyTo = this.replyTo;
     this.editing = this.replyTo = null;
     if (editing) {
-      if (text !== editing.text) void chat.edit(editing.id, text).catch((error: unknown) => this.fail(error));
+      if (text !== editing.text)
+        void chat.edit(editing.id, text).catch((error: unknown) => this.emitError(error));
       return;
     }
     this.problem = '';
@@ -272,7 +273,7 @@ export class ParleyChatView extends ParleyElement {
         })
         .catch((error: unknown) => {
           this.problem = this.t('uploadFailed', { a: file.name });
-          this.fail(error);
+          this.emitError(error);
         })
         .finally(() => (this.uploads = this.uploads.filter((u) => u.id !== view.id)));
     }
@@ -290,11 +291,6 @@ export class ParleyChatView extends ParleyElement {
     if (files.length === 0) return;
     event.preventDefault();
     this.upload(files);
-  }
-
-  private fail(error: unknown): void {
-    const { code = 'internal', message = String(error) } = error as { code?: string; message?: string };
-    this.emit('parley-error', { code, message });
   }
 }
 

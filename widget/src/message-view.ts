@@ -106,12 +106,12 @@ export class ParleyMessageView extends ParleyElement {
     react: (message, emoji) => {
       const mine = message.reactions[emoji]?.me;
       void (mine ? this.chat?.unreact(message.id, emoji) : this.chat?.react(message.id, emoji))?.catch(
-        (error: unknown) => this.failed(error),
+        (error: unknown) => this.emitError(error),
       );
     },
     reply: (message) => this.emit('parley-reply', { messageId: message.id }),
     edit: (message) => this.emit('parley-edit', { messageId: message.id }),
-    remove: (message) => void this.chat?.delete(message.id).catch((error: unknown) => this.failed(error)),
+    remove: (message) => void this.chat?.delete(message.id).catch((error: unknown) => this.emitError(error)),
     retry: (message) => void (message.clientId && this.chat?.retry(message.clientId).catch(() => undefined)),
     loaded: () => this.requestUpdate(),
   };
@@ -260,7 +260,7 @@ export class ParleyMessageView extends ParleyElement {
     if (element) this.stick = element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX;
     if (this.stick) this.fresh = 0;
     if (element && state?.hasOlder && !state.loadingOlder && element.scrollTop < LOAD_OLDER_PX) {
-      void this.chat?.loadOlder().catch((error: unknown) => this.failed(error));
+      void this.chat?.loadOlder().catch((error: unknown) => this.emitError(error));
     }
     if (!this.frame) {
       this.frame = requestAnimationFrame(() => {
@@ -268,11 +268,6 @@ export class ParleyMessageView extends ParleyElement {
         this.requestUpdate();
       });
     }
-  }
-
-  private failed(error: unknown): void {
-    const { code = 'internal', message = String(error) } = error as { code?: string; message?: string };
-    this.emit('parley-error', { code, message });
   }
 }
 

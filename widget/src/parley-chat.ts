@@ -12,7 +12,7 @@ import {
   type TokenProvider,
   type Unsubscribe,
 } from '@parley/sdk';
-import { ParleyElement } from './base-element.js';
+import { describeFailure, ParleyElement } from './base-element.js';
 import { CHAT_PARTS } from './chat-view.js';
 import { guestTokenProvider } from './guest.js';
 import { directionOf, pickLanguage, translator } from './i18n.js';
@@ -455,9 +455,8 @@ export class ParleyChatElement extends ParleyElement {
   }
 
   private fail(error: unknown, blocking = true): void {
-    const { code = 'internal', message = String(error) } = error as { code?: string; message?: string };
-    if (blocking) this.failure = { code, message };
-    this.emit('parley-error', { code, message });
+    if (blocking) this.failure = describeFailure(error);
+    this.emitError(error);
   }
 }
 
