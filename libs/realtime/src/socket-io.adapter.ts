@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -14,10 +15,10 @@ export class ParleyIoAdapter extends IoAdapter {
   private readonly clients: Redis[] = [];
 
   constructor(
-    app: INestApplicationContext,
+    appOrHttpServer: INestApplicationContext | HttpServer,
     private readonly redisUrl: string | null,
   ) {
-    super(app);
+    super(appOrHttpServer);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -34,9 +35,32 @@ export class ParleyIoAdapter extends IoAdapter {
         );
         this.clients.push(client);
       }
+      this.reportFailedPublishes(publisher);
       server.adapter(createAdapter(publisher, subscriber));
     }
     return server;
+  }
+
+  /**
+   * The adapter fires each PUBLISH and forgets it, so one that fails (Redis unreachable, or an emit from
+   * a timer after shutdown) would be an unhandled rejection, which ends a Node process. It is logged
+   * instead: once when publishing starts failing, not once per message.
+   */
+  private reportFailedPublishes(publisher: Redis): void {
+    const publish = publisher.publish.bind(publisher);
+    let failing = false;
+    publisher.publish = ((channel: string, message: string | Buffer) =>
+      publish(channel, message).then(
+        (receivers) => {
+          failing = false;
+          return receivers;
+        },
+        (error: Error) => {
+          if (!failing) this.redisLogger.warn(`Redis (socket adapter): a publish failed: ${error.message}`);
+          failing = true;
+          return 0;
+        },
+      )) as Redis['publish'];
   }
 
   override async dispose(): Promise<void> {
