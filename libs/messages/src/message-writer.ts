@@ -50,6 +50,11 @@ const MAX_ATTEMPTS = 3;
 /**
  * The batch statement of `writeTogether` (see there), prepared once per connection. Its rows: one per
  * input send, with the access found and the message stored or found.
+ *
+ * Resends are looked up one send at a time (a LATERAL subquery that LIMIT keeps from being flattened
+ * into a join): a connection keeps the plan it made while `messages` was small, and a join planned
+ * then hashes the batch against a sequential scan of `messages`, which grows with the table from then
+ * on (test/integration/write-plans.test.ts).
  */
 const WRITE_BATCH_SQL = `WITH input AS (
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
@@ -63,7 +68,8 @@ const WRITE_BATCH_SQL = `WITH input AS (
      SELECT x.* FROM input x JOIN access a ON a.ord = x.ord WHERE a.role IS NOT NULL
    ), existing AS (
      SELECT x.ord, m.* FROM allowed x
-       JOIN messages m ON m.tenant_id = x.tenant_id AND m.sender_id = x.sender_id AND m.client_id = x.client_id
+       CROSS JOIN LATERAL (SELECT * FROM messages m
+                            WHERE m.tenant_id = x.tenant_id AND m.sender_id = x.sender_id AND m.client_id = x.client_id LIMIT 1) m
    ), fresh AS (
      SELECT x.*, row_number() OVER (PARTITION BY x.tenant_id, x.chat_id ORDER BY x.ord) AS k
        FROM allowed x WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = x.ord)
