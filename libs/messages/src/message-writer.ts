@@ -54,7 +54,9 @@ const MAX_ATTEMPTS = 3;
  * Resends are looked up one send at a time (a LATERAL subquery that LIMIT keeps from being flattened
  * into a join): a connection keeps the plan it made while `messages` was small, and a join planned
  * then hashes the batch against a sequential scan of `messages`, which grows with the table from then
- * on (test/integration/write-plans.test.ts).
+ * on (test/integration/write-plans.test.ts). For the same reason each new message finds its chat's
+ * first number in a map (`bases`) rather than by a join: planned for a handful of rows, that join is a
+ * nested loop of every message by every chat of the batch.
  */
 const WRITE_BATCH_SQL = `WITH input AS (
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
@@ -76,19 +78,22 @@ const WRITE_BATCH_SQL = `WITH input AS (
    ), counts AS (
      SELECT tenant_id, chat_id, count(*)::int AS n FROM fresh GROUP BY tenant_id, chat_id
    ), locked AS MATERIALIZED (
-     SELECT c.tenant_id, c.id FROM chats c JOIN counts ON c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
+     SELECT c.tenant_id, c.id, counts.n FROM chats c
+       JOIN counts ON c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
       ORDER BY c.tenant_id, c.id FOR UPDATE OF c
    ), bump AS (
-     UPDATE chats c SET version = c.version + counts.n, last_seq = c.version + counts.n,
+     UPDATE chats c SET version = c.version + l.n, last_seq = c.version + l.n,
             last_message_at = now(), last_activity_at = now()
-       FROM counts JOIN locked ON locked.tenant_id = counts.tenant_id AND locked.id = counts.chat_id
-      WHERE c.tenant_id = counts.tenant_id AND c.id = counts.chat_id
-      RETURNING c.tenant_id, c.id, c.version - counts.n AS base
+       FROM locked l WHERE c.tenant_id = l.tenant_id AND c.id = l.id
+      RETURNING c.tenant_id, c.id, c.version - l.n AS base
+   ), bases AS MATERIALIZED (
+     SELECT jsonb_object_agg(b.tenant_id::text || b.id::text, b.base) AS of_chat FROM bump b
    ), inserted AS (
      INSERT INTO messages AS m (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text, attachments, reply_to)
-     SELECT f.tenant_id, f.id, f.chat_id, b.base + f.k, b.base + f.k, f.sender_id, f.client_id, f.kind, f.text,
-            f.attachments, f.reply_to
-       FROM fresh f JOIN bump b ON b.tenant_id = f.tenant_id AND b.id = f.chat_id
+     SELECT f.tenant_id, f.id, f.chat_id, s.seq, s.seq, f.sender_id, f.client_id, f.kind, f.text, f.attachments, f.reply_to
+       FROM fresh f CROSS JOIN bases
+      CROSS JOIN LATERAL (SELECT (bases.of_chat ->> (f.tenant_id::text || f.chat_id::text))::bigint + f.k AS seq) s
+      WHERE s.seq IS NOT NULL
      RETURNING ${MESSAGE_COLUMNS}
    ), stored AS (
      SELECT x.ord AS stored_ord, true AS created, i.* FROM inserted i JOIN input x ON x.id = i.id
