@@ -4,6 +4,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
+import { ownEchoSkippingParser } from './own-echo-parser.js';
 import { coalesceWrites } from './write-coalescer.js';
 
 /**
@@ -36,7 +37,7 @@ export class ParleyIoAdapter extends IoAdapter {
         this.clients.push(client);
       }
       this.reportFailedPublishes(publisher);
-      server.adapter(createAdapter(publisher, subscriber));
+      server.adapter(createAdapter(publisher, subscriber, { parser: ownEchoSkippingParser() }));
     }
     return server;
   }
