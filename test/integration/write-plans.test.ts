@@ -4,31 +4,41 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { openDatabase, trustTenantId, type Database } from '@parley/db';
-import { MessageWriter } from '../../libs/messages/src/message-writer.js';
+import { MessageWriter, writePlanGeneration } from '../../libs/messages/src/message-writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000bb');
 const CHATS = 20;
-/** Messages each chat gains after the writer's first batch, with no ANALYZE to tell the planner. */
-const PER_CHAT = 200;
+/** Enough for the writer to pass its first doubling (1,024 messages) from an empty table. */
+const MESSAGES = 1080;
 const BATCH = 40;
 const uuidOf = (prefix: string, n: number): string =>
   `${prefix}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
 const chatId = (c: number): string => uuidOf('01900000', c);
 const userId = (u: number): string => uuidOf('01920000', u);
+const arrayLiteral = (items: (string | null)[]): string =>
+  `{${items.map((v) => (v === null ? 'NULL' : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)).join(',')}}`;
+
+describe('writePlanGeneration', () => {
+  it('changes only when the messages stored double, from 1,024 on', () => {
+    expect([0, 1, 1023].map(writePlanGeneration)).toEqual([0, 0, 0]);
+    expect([1024, 2047, 2048, 4095, 4096].map(writePlanGeneration)).toEqual([1, 1, 2, 2, 3]);
+    expect(writePlanGeneration(1_000_000_000)).toBe(20);
+  });
+});
 
 /**
- * The plan of the batch write statement, on real Postgres, as a table grows without ANALYZE (as on a
- * machine with autovacuum off). A prepared statement kept the plan made while `messages` was small:
- * resends looked up by the chat's seq index (every message of the tenant) or by a sequential scan,
- * and a batch of 150 went from 25 to 50 ms over the first 45k messages. The writer must plan each run,
- * and the plan for a grown table must look each resend up by its unique index.
+ * The plan of the batch write statement, on real Postgres, as the messages table grows from empty
+ * without ANALYZE (as on a machine with autovacuum off). The statement is prepared, and a connection
+ * keeps the generic plan it made; one made on a table of a page may look resends up by any index.
+ * The writer prepares it under a new name once it has stored 1,024 messages, and the generic plan made
+ * then must look each resend up by its unique index.
  */
 describe('message write plan', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let client: pg.Client;
-  let statement: { sql: string; params: unknown[] } | null = null;
+  const statements: { name: string; sql: string; params: unknown[] }[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -44,10 +54,10 @@ describe('message write plan', () => {
       [TENANT, CHATS],
     );
     await client.query(
-      `INSERT INTO chats (tenant_id, id, kind, last_seq, version, member_count)
-       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'group', $3, $3, 1
+      `INSERT INTO chats (tenant_id, id, kind, member_count)
+       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'group', 1
          FROM generate_series(0, $2 - 1) c`,
-      [TENANT, CHATS, PER_CHAT],
+      [TENANT, CHATS],
     );
     await client.query(
       `INSERT INTO chat_members (tenant_id, chat_id, user_id, role)
@@ -56,35 +66,28 @@ describe('message write plan', () => {
          FROM generate_series(0, $2 - 1) c`,
       [TENANT, CHATS],
     );
-    // The writer's own statement and parameters, for a batch of sends spread over the chats (the last).
-    // Only `query`: a writer that prepared its statement would fail here.
+    // The writer's own statements, by name, on one connection.
     const capturing = {
-      query: async (sql: string, params: unknown[]) => {
-        statement = { sql, params };
-        return (await client.query(sql, params)).rows;
+      prepared: async (name: string, sql: string, params: unknown[]) => {
+        statements.push({ name, sql, params });
+        return (await client.query({ name, text: sql, values: params })).rows;
       },
     };
     const writer = new MessageWriter(capturing as unknown as Database);
-    await Promise.all(
-      Array.from({ length: BATCH }, (_, i) =>
-        writer.send(TENANT, chatId(i % CHATS), userId(i % CHATS), {
-          id: randomUUID(),
-          clientId: `new-${i}`,
-          kind: 'text',
-          text: 'hi',
-          attachments: [],
-          replyTo: null,
-        }),
-      ),
-    );
-    await client.query(
-      `INSERT INTO messages (tenant_id, id, chat_id, seq, version, sender_id, client_id, kind, text)
-       SELECT $1, ('01910000-0000-7000-8000-' || lpad(to_hex(c * $3 + s), 12, '0'))::uuid,
-              ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, s, s,
-              ('01920000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'old-' || (c * $3 + s), 'text', 'hello'
-         FROM generate_series(0, $2 - 1) c CROSS JOIN generate_series(1, $3) s`,
-      [TENANT, CHATS, PER_CHAT],
-    );
+    for (let sent = 0; sent < MESSAGES; sent += BATCH) {
+      await Promise.all(
+        Array.from({ length: BATCH }, (_, i) =>
+          writer.send(TENANT, chatId(i % CHATS), userId(i % CHATS), {
+            id: randomUUID(),
+            clientId: `new-${sent + i}`,
+            kind: 'text',
+            text: 'hi',
+            attachments: [],
+            replyTo: null,
+          }),
+        ),
+      );
+    }
   });
   afterAll(async () => {
     await client?.end();
@@ -92,10 +95,20 @@ describe('message write plan', () => {
     await database?.drop();
   });
 
-  it('looks each resend up by its unique index once the table has grown', async () => {
-    // The first send goes alone; the others gather behind it into one batch.
-    expect((statement!.params[0] as unknown[]).length).toBe(BATCH - 1);
-    const explained = await client.query(`EXPLAIN ${statement!.sql}`, statement!.params);
+  it('prepares the statement anew once the writer has stored 1,024 messages', () => {
+    const names = [...new Set(statements.map((s) => s.name))];
+    expect(names).toEqual(['message-write-batch-0', 'message-write-batch-1']);
+  });
+
+  it('makes a generic plan then that looks each resend up by its unique index', async () => {
+    const renamed = statements.find((s) => s.name === 'message-write-batch-1')!;
+    await client.query(`PREPARE write_batch AS ${renamed.sql}`);
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    // EXECUTE takes its arguments as literals: each parameter is an array of strings (or nulls).
+    const literals = renamed.params.map((param) =>
+      client.escapeLiteral(arrayLiteral(param as (string | null)[])),
+    );
+    const explained = await client.query(`EXPLAIN EXECUTE write_batch(${literals.join(', ')})`);
     const plan = explained.rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
 
     expect(plan).not.toMatch(/Seq Scan on messages\b/);

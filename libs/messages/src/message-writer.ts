@@ -51,14 +51,10 @@ const MAX_ATTEMPTS = 3;
  * The batch statement of `writeTogether` (see there). Its rows: one per input send, with the access
  * found and the message stored or found.
  *
- * It is planned on every run, not prepared: a connection keeps a prepared statement's generic plan,
- * and one made while `messages` was small looked resends up by whichever index was smallest then
- * (the chat's seq index, reading every message of the tenant) or by a hash join over a sequential scan,
- * either growing with the table from then on (test/integration/write-plans.test.ts). Planning costs
- * about 2 ms a batch of 150. Resends are looked up one send at a time (a LATERAL subquery that LIMIT
- * keeps from being flattened into a join), and each new message finds its chat's first number in a
- * map (`bases`) rather than by a join, so that an estimate of a handful of rows cannot make either a
- * nested loop of every send by every message or chat.
+ * Resends are looked up one send at a time (a LATERAL subquery that LIMIT keeps from being flattened
+ * into a join), and each new message finds its chat's first number in a map (`bases`) rather than by
+ * a join, so that an estimate of a handful of rows cannot make either a nested loop of every send by
+ * every message or chat.
  */
 const WRITE_BATCH_SQL = `WITH input AS (
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
@@ -106,6 +102,20 @@ const WRITE_BATCH_SQL = `WITH input AS (
    SELECT a.ord::int AS ord, a.chat_kind AS "chatKind", a.role AS "memberRole", s.*
      FROM access a LEFT JOIN stored s ON s.stored_ord = a.ord`;
 
+/**
+ * The batch statement is prepared (planned on every run, a one-message write took 2.5 ms, not 0.6),
+ * and each connection keeps the plan it made for the tables as they were then. One made while
+ * `messages` was small can look resends up by any index, since on a table of a page or two they all
+ * cost the same: the chat's seq index reads every message of the tenant, and a batch of 150 went from
+ * 13 ms to 690 ms over the first 30,000 messages. Postgres replaces a plan when ANALYZE runs, which
+ * autovacuum does late or, switched off, never. So the statement takes a new name, and every
+ * connection a new plan, each time the messages this process stored have doubled, from 1,024 on: a
+ * few dozen plans in a process's life (test/integration/write-plans.test.ts).
+ */
+export function writePlanGeneration(storedByThisProcess: number): number {
+  return storedByThisProcess < 1024 ? 0 : Math.floor(Math.log2(storedByThisProcess)) - 9;
+}
+
 const idempotencyKey = (r: { tenantId: string; senderId: string | null; clientId: string | null }): string =>
   `${r.tenantId}|${r.senderId}|${r.clientId}`;
 
@@ -121,6 +131,9 @@ export class MessageWriter {
     maxBatch: MAX_BATCH,
     maxConcurrent: MAX_CONCURRENT_BATCHES,
   });
+
+  /** New messages this writer stored: see `writePlanGeneration`. */
+  private stored = 0;
 
   constructor(private readonly db: Database) {}
 
@@ -168,7 +181,8 @@ export class MessageWriter {
         unique.push(request);
       }
     });
-    const rows = await this.db.query<OutcomeRow>(WRITE_BATCH_SQL, [
+    const statement = `message-write-batch-${writePlanGeneration(this.stored)}`;
+    const rows = await this.db.prepared<OutcomeRow>(statement, WRITE_BATCH_SQL, [
       unique.map((r) => r.tenantId),
       unique.map((r) => r.chatId),
       unique.map((r) => r.senderId),
@@ -179,6 +193,7 @@ export class MessageWriter {
       unique.map((r) => r.draft.kind),
       unique.map((r) => JSON.stringify(r.draft.attachments)),
     ]);
+    this.stored += rows.filter((row) => row.created).length;
     const byOrd = new Map(rows.map((row) => [row.ord, row]));
     return requests.map((request) => {
       const key = idempotencyKey({
