@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { openDatabase, trustTenantId, type Database } from '@parley/db';
+import { Database, openDatabase, trustTenantId } from '@parley/db';
 import { MessageWriter, writePlanGeneration } from '../../libs/messages/src/message-writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -113,5 +113,33 @@ describe('message write plan', () => {
 
     expect(plan).not.toMatch(/Seq Scan on messages\b/);
     expect(plan).toContain('Index Scan using messages_client_id_uq');
+  });
+});
+
+describe('pooled connections', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await openDatabase({ url: database.url, poolSize: 1, connectionLifetimeSeconds: 1 });
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('are replaced after their lifetime, and prepare their statements (and plans) anew', async () => {
+    const db = new Database(dataSource);
+    const backend = async (): Promise<number> =>
+      (await db.prepared<{ pid: number }>('backend-pid', 'SELECT pg_backend_pid() AS pid', []))[0]!.pid;
+    const first = await backend();
+    expect(await backend()).toBe(first);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    const [plans] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements');
+
+    expect(await backend()).not.toBe(first);
+    expect(plans!.n).toBe(0);
   });
 });

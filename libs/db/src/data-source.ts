@@ -9,7 +9,18 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
+  /** How long a pooled connection serves before it is replaced; see CONNECTION_LIFETIME_S. */
+  connectionLifetimeSeconds?: number;
 }
+
+/**
+ * A connection keeps the plans of the prepared statements it ran (the message write batch, the chat
+ * access lookups), made for the tables as they were then: a plan made while `chats` held a few rows
+ * scans them all, and goes on doing so after a bulk import of a million. Postgres replaces such a
+ * plan only when ANALYZE runs. Replacing each connection every ten minutes bounds how old a plan can
+ * be, for a reconnect per connection per ten minutes.
+ */
+const CONNECTION_LIFETIME_S = 600;
 
 export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
@@ -20,7 +31,12 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: options.poolSize, application_name: 'parley', connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: options.poolSize,
+      application_name: 'parley',
+      connectionTimeoutMillis: 5_000,
+      maxLifetimeSeconds: options.connectionLifetimeSeconds ?? CONNECTION_LIFETIME_S,
+    },
   });
 }
 
