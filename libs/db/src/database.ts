@@ -40,6 +40,8 @@ export class Database implements Queryable {
   /**
    * `query` as a named prepared statement: each connection parses and plans it once, instead of on
    * every call (planning was a third of a one-message write). For hot statements whose text is fixed.
+   * The plan is made for the tables as they were and kept until the connection is replaced (after ten
+   * minutes, see data-source.ts) or the statement is asked for under a new name (as MessageWriter does).
    */
   async prepared<Row = Record<string, unknown>>(
     name: string,
