@@ -43,6 +43,19 @@ export class ParleyIoAdapter extends IoAdapter {
   }
 
   /**
+   * Nest builds RxJS streams on every connection for its `@SubscribeMessage` handlers, even when a
+   * gateway has none: the realtime gateway listens itself (RealtimeGateway.onClientEvent), and the
+   * streams were a tenth of an idle connection's memory.
+   */
+  override bindMessageHandlers(
+    socket: Parameters<IoAdapter['bindMessageHandlers']>[0],
+    handlers: Parameters<IoAdapter['bindMessageHandlers']>[1],
+    transform: Parameters<IoAdapter['bindMessageHandlers']>[2],
+  ): void {
+    if (handlers.length > 0) super.bindMessageHandlers(socket, handlers, transform);
+  }
+
+  /**
    * The adapter fires each PUBLISH and forgets it, so one that fails (Redis unreachable, or an emit from
    * a timer after shutdown) would be an unhandled rejection, which ends a Node process. It is logged
    * instead: once when publishing starts failing, not once per message.
