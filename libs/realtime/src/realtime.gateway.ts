@@ -107,14 +107,6 @@ export class RealtimeGateway
     },
   };
 
-  /**
-   * Every connection's events go to this one listener (socket.io calls it with the socket as `this`):
-   * a listener per event per connection made an idle connection a sixth bigger.
-   */
-  private readonly onClientEvent = sharedBySockets((socket, event, payload, ack) =>
-    this.receive(socket, event, payload, ack),
-  );
-
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly auth: AuthService,
@@ -142,7 +134,9 @@ export class RealtimeGateway
   async handleConnection(socket: Socket): Promise<void> {
     const { actor } = state(socket);
     this.metrics.socketConnections.inc();
-    socket.onAny(this.onClientEvent);
+    for (const event of Object.keys(this.handlers) as ClientEventName[]) {
+      socket.on(event, (payload: unknown, ack: unknown) => void this.dispatch(socket, event, payload, ack));
+    }
     await this.presence
       .connected(actor, socket.id)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'presence'));
@@ -194,12 +188,6 @@ export class RealtimeGateway
     await socket.join([userRoom(tenantId, userId), ...chatIds.map((id) => chatRoom(tenantId, id))]);
   }
 
-  /** An event that is not one of ours is answered like a REST route that does not exist. */
-  private receive(socket: Socket, event: string, payload: unknown, ack: unknown): void {
-    if (isClientEvent(event)) void this.dispatch(socket, event, payload, ack);
-    else if (typeof ack === 'function') ack(failure('not_found', `There is no event ${JSON.stringify(event)}`));
-  }
-
   private async dispatch<E extends ClientEventName>(
     socket: Socket,
     event: E,
@@ -240,20 +228,6 @@ export class RealtimeGateway
 
 function state(socket: Socket): SocketState {
   return socket.data as SocketState;
-}
-
-/** Own keys only: an event named `constructor` or `__proto__` is not one of ours. */
-function isClientEvent(event: string): event is ClientEventName {
-  return Object.hasOwn(CLIENT_EVENTS, event);
-}
-
-/** An `onAny` listener for every socket: socket.io passes the socket as `this`. */
-function sharedBySockets(
-  handle: (socket: Socket, event: string, payload: unknown, ack: unknown) => void,
-): (this: Socket, event: string, payload?: unknown, ack?: unknown) => void {
-  return function (this: Socket, event, payload, ack) {
-    handle(this, event, payload, ack);
-  };
 }
 
 const settle = (): void => undefined;

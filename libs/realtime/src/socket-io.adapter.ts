@@ -44,8 +44,8 @@ export class ParleyIoAdapter extends IoAdapter {
 
   /**
    * Nest builds RxJS streams on every connection for its `@SubscribeMessage` handlers, even when a
-   * gateway has none: the realtime gateway listens itself (RealtimeGateway.onClientEvent), and the
-   * streams were a tenth of an idle connection's memory.
+   * gateway has none: the realtime gateway registers its own listeners (RealtimeGateway.handleConnection),
+   * and the streams were a tenth of an idle connection's heap.
    */
   override bindMessageHandlers(
     socket: Parameters<IoAdapter['bindMessageHandlers']>[0],
