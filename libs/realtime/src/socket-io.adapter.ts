@@ -44,15 +44,12 @@ export class ParleyIoAdapter extends IoAdapter {
 
   /**
    * Nest builds RxJS streams on every connection for its `@SubscribeMessage` handlers, even when a
-   * gateway has none: the realtime gateway registers its own listeners (RealtimeGateway.handleConnection),
-   * and the streams were a tenth of an idle connection's heap.
+   * gateway has none (the realtime gateway registers its own listeners in `handleConnection`): they
+   * were a tenth of an idle connection's heap.
    */
-  override bindMessageHandlers(
-    socket: Parameters<IoAdapter['bindMessageHandlers']>[0],
-    handlers: Parameters<IoAdapter['bindMessageHandlers']>[1],
-    transform: Parameters<IoAdapter['bindMessageHandlers']>[2],
-  ): void {
-    if (handlers.length > 0) super.bindMessageHandlers(socket, handlers, transform);
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    const [, handlers] = args;
+    if (handlers.length > 0) super.bindMessageHandlers(...args);
   }
 
   /**
