@@ -503,10 +503,11 @@ export class ParleyChat {
     const membership = state.chat.membership;
     const readSeq = Math.max(membership?.readSeq ?? 0, receipt.readSeq);
     let unread = state.chat.unread;
-    if (this.window.floorSeq <= readSeq + 1) {
+    if (this.loaded && this.window.floorSeq <= readSeq + 1) {
       unread = this.countUnread(readSeq);
     } else {
-      // Unread messages below the loaded window: the server counts them.
+      // Unread messages below the loaded window, or no window yet (a receipt that comes while the
+      // first page loads): the server counts them.
       void this.refreshSummary();
     }
     this.patch({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '@parley/sdk';
 import { createTenant, upsertUser, type TestTenant } from '../factories/tenants.js';
+import { collect, connectSocket } from '../support/socket.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { eventually, expectSameAsServer, newClient } from './support.js';
 
@@ -111,6 +112,41 @@ describe('SDK: chats, history, typing, presence, search', () => {
     await eventually(() => expect(chat.getState().chat.unread).toBe(6));
     await chat.markRead();
     expect(chat.getState().chat.unread).toBe(0);
+  });
+
+  it('keeps the unread count when its own receipt comes while the first page is loading', async () => {
+    // The first page of the chat is held until the user's own delivered receipt has gone out.
+    let releasePage!: () => void;
+    const pageHeld = new Promise<void>((resolve) => (releasePage = resolve));
+    const ida = await connect('ida', {
+      fetch: async (input, init) => {
+        if (/\/v1\/chats\/[^/]+\/messages\?/.test(input)) await pageHeld;
+        return fetch(input, init);
+      },
+    });
+    const otherDevice = await connectSocket(app.baseUrl, {
+      apiKey: tenant.publishableKey,
+      token: await tenant.token('ida'),
+    });
+    await upsertUser(tenant.server(), 'jon');
+    const chatId = (await tenant.server()('POST', '/v1/chats', { kind: 'direct', members: ['ida', 'jon'] }))
+      .body.id as string;
+    const receipts = collect(otherDevice, 'receipt');
+    const jon = tenant.server('jon');
+    for (let i = 0; i < 3; i++)
+      await jon('POST', `/v1/chats/${chatId}/messages`, { clientId: `u${i}`, text: `${i}` });
+
+    const opened = ida.chats.open(chatId);
+    await eventually(() =>
+      expect(receipts).toContainEqual(expect.objectContaining({ userId: 'ida', deliveredSeq: 3 })),
+    );
+    // The SDK's own socket got the same receipt in the same tick of the server.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    releasePage();
+    const chat = await opened;
+    expect(chat.getState().messages).toHaveLength(3);
+    expect(chat.getState().chat.unread).toBe(3);
+    otherDevice.close();
   });
 
   it('edits, deletes and reacts, and shows who is typing', async () => {
