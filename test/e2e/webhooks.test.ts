@@ -102,6 +102,34 @@ describe.each<{ queue: string; env: Record<string, string> }>([
     expect(webhook.body).not.toHaveProperty('secret');
   });
 
+  it('delivers the first message after a webhook is created, though a moment before the tenant had none', async () => {
+    const tenant = await createTenant(app);
+    const chatId = await groupWith(tenant, ['ava', 'bo']);
+    const ava = tenant.server('ava');
+    // Two sends without a webhook: after the first, the node knows the tenant wants nothing.
+    for (const clientId of ['before-1', 'before-2'])
+      expect((await ava('POST', `/v1/chats/${chatId}/messages`, { clientId, text: clientId })).status).toBe(
+        201,
+      );
+    await sleep(200);
+    const created = await tenant.server()('POST', '/v1/webhooks', {
+      url: `${receiver.url}/hooks/late`,
+      events: ['message.new'],
+    });
+    expect(created.status).toBe(201);
+
+    const after = await ava<Message>('POST', `/v1/chats/${chatId}/messages`, {
+      clientId: 'after',
+      text: 'after',
+    });
+    expect(after.status).toBe(201);
+
+    await eventually(() => receiver.to('/hooks/late').length === 1, 10_000);
+    await sleep(300);
+    const events = receiver.to('/hooks/late').map((r) => JSON.parse(r.body.toString()) as WebhookEvent);
+    expect(events.map((e) => (e.data as { message: Message }).message.id)).toEqual([after.body.id]);
+  });
+
   it('sends only the subscribed events, member and message changes alike', async () => {
     const tenant = await createTenant(app);
     const server = tenant.server();

@@ -45,7 +45,7 @@ export class ChatEventRelay implements OnModuleInit, OnModuleDestroy {
 
   private relay(event: ChatEvent): void {
     const type = WEBHOOK_TYPES[event.event];
-    if (!type) return;
+    if (!type || this.knownUnwanted(event, type)) return;
     const handOver = this.handOver(event, type)
       .catch((error: unknown) =>
         this.logger.error(
@@ -57,12 +57,19 @@ export class ChatEventRelay implements OnModuleInit, OnModuleDestroy {
     this.inFlight.add(handOver);
   }
 
+  /**
+   * Nothing to hand over, as the caches already know: most events of most tenants. Answered without
+   * a promise, since at thousands of messages a second those were a twentieth of the API's allocations.
+   */
+  private knownUnwanted(event: ChatEvent, type: WebhookEventType): boolean {
+    const pushUnwanted = !needsPush(event, type) || this.push.knownTenantHasDevices(event.tenantId) === false;
+    return pushUnwanted && this.webhooks.knownWants(event.tenantId, type) === false;
+  }
+
   private async handOver(event: ChatEvent, type: WebhookEventType): Promise<void> {
     const { tenantId, chatId } = event;
-    const needsPush =
-      type === 'message.new' && event.event === 'message:new' && event.payload.message.senderId !== null;
     const wanted =
-      (needsPush && (await this.push.tenantHasDevices(tenantId))) ||
+      (needsPush(event, type) && (await this.push.tenantHasDevices(tenantId))) ||
       (await this.webhooks.wants(tenantId, type));
     if (!wanted) return;
     const webhookEvent: WebhookEvent = {
@@ -77,4 +84,9 @@ export class ChatEventRelay implements OnModuleInit, OnModuleDestroy {
       payload: { kind: 'event', tenantId, chatId, event: webhookEvent },
     });
   }
+}
+
+/** A new message from a user is pushed to members' devices; system messages and other events are not. */
+function needsPush(event: ChatEvent, type: WebhookEventType): boolean {
+  return type === 'message.new' && event.event === 'message:new' && event.payload.message.senderId !== null;
 }

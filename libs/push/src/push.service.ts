@@ -145,6 +145,11 @@ export class PushService {
     return this.hasDevices.remember(tenantId, () => this.devices.tenantHasDevices(tenantId));
   }
 
+  /** `tenantHasDevices` as far as the cache knows, without waiting: undefined when it does not. */
+  knownTenantHasDevices(tenantId: TenantId): boolean | undefined {
+    return this.hasDevices.get(tenantId);
+  }
+
   /** What every device is told about a new message, as the tenant's `push.notificationText` allows. */
   async notificationFor(tenantId: TenantId, message: Message): Promise<PushPayload> {
     const { settings } = await this.tenants.get(tenantId);

@@ -141,6 +141,11 @@ export class WebhooksService {
     return types.has(type);
   }
 
+  /** `wants` as far as the cache knows, without waiting: undefined when it does not. */
+  knownWants(tenantId: TenantId, type: WebhookEventType): boolean | undefined {
+    return this.subscriptions.get(tenantId)?.has(type);
+  }
+
   /**
    * Records the event for each subscribed endpoint and enqueues its deliveries. Safe to repeat: an
    * event is recorded once per endpoint, and a delivery's job id is its own id.
