@@ -75,11 +75,14 @@ describe('createBatchedAdapter', () => {
     }
   };
 
-  const key = (): string => `test-batched-${randomBytes(6).toString('hex')}`;
+  /** Two nodes sharing a key of this test's own; `errors` collects the second node's. */
+  async function twoNodes(errors: Error[] = []): Promise<{ prefix: string; a: Node; b: Node }> {
+    const prefix = `test-batched-${randomBytes(6).toString('hex')}`;
+    return { prefix, a: await startNode(prefix), b: await startNode(prefix, errors) };
+  }
 
   it('sends the room emits of one tick to the other node in one publish, all of them, in order, once', async () => {
-    const prefix = key();
-    const [a, b] = [await startNode(prefix), await startNode(prefix)];
+    const { prefix, a, b } = await twoNodes();
     const [onA, onB] = [await client(a, 'room'), await client(b, 'room')];
     const publishes = await countEmitPublishes(prefix);
 
@@ -95,8 +98,7 @@ describe('createBatchedAdapter', () => {
   });
 
   it('keeps except and rooms across nodes', async () => {
-    const prefix = key();
-    const [a, b] = [await startNode(prefix), await startNode(prefix)];
+    const { a, b } = await twoNodes();
     const inRoom = await client(b, 'room');
     const elsewhere = await client(b, 'other');
     const excepted = await client(b, 'room');
@@ -111,8 +113,7 @@ describe('createBatchedAdapter', () => {
   });
 
   it('delivers an emit made just before a remote leave, and none made just after it', async () => {
-    const prefix = key();
-    const [a, b] = [await startNode(prefix), await startNode(prefix)];
+    const { a, b } = await twoNodes();
     const onB = await client(b, 'room');
 
     // One tick: the leave is a request between nodes, published at once; the emits are queued.
@@ -125,8 +126,7 @@ describe('createBatchedAdapter', () => {
   });
 
   it('delivers an emit made just after a remote join', async () => {
-    const prefix = key();
-    const [a, b] = [await startNode(prefix), await startNode(prefix)];
+    const { a, b } = await twoNodes();
     const onB = await client(b, 'lobby');
 
     a.server.to('room').emit('n', 1);
@@ -139,9 +139,8 @@ describe('createBatchedAdapter', () => {
   });
 
   it('stops hearing other nodes once closed', async () => {
-    const prefix = key();
     const errors: Error[] = [];
-    const [a, b] = [await startNode(prefix), await startNode(prefix, errors)];
+    const { a, b } = await twoNodes(errors);
     const onB = await client(b, 'room');
     b.server.of('/').adapter.close();
     await (b.server.of('/').adapter as unknown as { subClient: Redis }).subClient.ping();
