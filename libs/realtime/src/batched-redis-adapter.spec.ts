@@ -20,16 +20,18 @@ describe('createBatchedAdapter', () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  const redis = (): Redis => {
-    const client = new Redis(REDIS_URL, { enableAutoPipelining: true });
+  const redis = (connectionName?: string): Redis => {
+    const client = new Redis(REDIS_URL, { enableAutoPipelining: true, connectionName });
     cleanup.push(() => client.quit());
     return client;
   };
 
-  async function startNode(key: string, errors: Error[] = []): Promise<Node> {
+  /** A node; its subscriber's Redis connection is named `<key>-<name>`. */
+  async function startNode(key: string, name: string, errors: Error[] = []): Promise<Node> {
     const http = createServer();
     const server = new Server(http, { transports: ['websocket'] });
-    server.adapter(createBatchedAdapter(redis(), redis(), { key, onError: (e) => errors.push(e) }));
+    const subscriber = redis(`${key}-${name}`);
+    server.adapter(createBatchedAdapter(redis(), subscriber, { key, onError: (e) => errors.push(e) }));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     cleanup.push(async () => {
       await new Promise((resolve) => server.close(() => resolve(undefined)));
@@ -78,7 +80,7 @@ describe('createBatchedAdapter', () => {
   /** Two nodes sharing a key of this test's own; `errors` collects the second node's. */
   async function twoNodes(errors: Error[] = []): Promise<{ prefix: string; a: Node; b: Node }> {
     const prefix = `test-batched-${randomBytes(6).toString('hex')}`;
-    return { prefix, a: await startNode(prefix), b: await startNode(prefix, errors) };
+    return { prefix, a: await startNode(prefix, 'a'), b: await startNode(prefix, 'b', errors) };
   }
 
   it('sends the room emits of one tick to the other node in one publish, all of them, in order, once', async () => {
@@ -136,6 +138,26 @@ describe('createBatchedAdapter', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect(onB.got).toEqual([2]);
+  });
+
+  it('hears the other node again after Redis cut its subscriber connection', async () => {
+    const { prefix, a, b } = await twoNodes();
+    const onB = await client(b, 'room');
+    const subscriber = (b.server.of('/').adapter as unknown as { subClient: Redis }).subClient;
+    const reconnected = new Promise((resolve) => subscriber.once('ready', resolve));
+    const admin = redis();
+    const clients = (await admin.client('LIST')) as string;
+    const id = /id=(\d+) .*name=(\S+)/g;
+    const subscriberId = [...clients.matchAll(id)].find(([, , name]) => name === `${prefix}-b`)?.[1];
+    expect(subscriberId).toBeDefined();
+
+    await admin.client('KILL', 'ID', subscriberId!);
+    await reconnected;
+    await subscriber.ping();
+    a.server.to('room').emit('n', 1);
+    await until(() => onB.got.length === 1, 'the emit after the reconnect');
+
+    expect(onB.got).toEqual([1]);
   });
 
   it('stops hearing other nodes once closed', async () => {
