@@ -2,7 +2,7 @@
  * `npm run bench` runs every scenario; `node bench/run.js <scenario>…` runs only those named.
  * One JSON line per measurement goes to stdout; progress goes to stderr. See bench/README.md.
  */
-import { describeEnvironment } from './lib/environment.js';
+import { describeEnvironment, describeEnvironmentAtEnd } from './lib/environment.js';
 import { abortLoad } from './lib/load.js';
 import { cleanupAll } from './lib/server.js';
 import { historyScenario } from './scenarios/history.js';
@@ -76,5 +76,6 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(SCENARIOS)) {
 }
 await cleanupAll();
 if (interrupted) process.exit(130);
+emit(await describeEnvironmentAtEnd());
 log(`all done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(failed ? 1 : 0);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import pg from 'pg';
+import { measureMachineSpeed } from './machine-speed.js';
 import { QUICK } from './options.js';
 import { ADMIN_DATABASE_URL, REDIS_URL } from './server.js';
 
@@ -44,6 +45,16 @@ export async function describeEnvironment() {
     postgres,
     redis: REDIS_URL !== '',
     quick: QUICK,
+    machineSpeed: await measureMachineSpeed(),
     startedAt: new Date().toISOString(),
+  };
+}
+
+/** The last line of every run: the machine's speed again, since it can drift within a sitting. */
+export async function describeEnvironmentAtEnd() {
+  return {
+    scenario: 'environment-end',
+    machineSpeed: await measureMachineSpeed(),
+    finishedAt: new Date().toISOString(),
   };
 }
