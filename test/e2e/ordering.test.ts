@@ -88,6 +88,28 @@ describe('ordering and sync', () => {
     expect(late.body).toMatchObject({ id: replies[0]!.body.id, text: 'once' });
   });
 
+  it('reads an id written in capitals as the same id: a send is stored once and answered as created', async () => {
+    const chatId = await groupOf(['caps']);
+    const caps = tenant.server('caps');
+    const shouted = chatId.toUpperCase();
+    const sent = await caps('POST', `/v1/chats/${shouted}/messages`, { clientId: 'caps-1', text: 'hi' });
+    expect(sent.status).toBe(201);
+    expect(sent.body.chatId).toBe(chatId);
+    const resent = await caps('POST', `/v1/chats/${shouted}/messages`, { clientId: 'caps-1', text: 'hi' });
+    expect(resent.status).toBe(200);
+    expect(resent.body).toEqual(sent.body);
+    const edited = await caps(
+      'PATCH',
+      `/v1/chats/${shouted}/messages/${String(sent.body.id).toUpperCase()}`,
+      {
+        text: 'hello',
+      },
+    );
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ id: sent.body.id, chatId, text: 'hello' });
+    expect((await allHistory(server, chatId)).map((m) => [m.id, m.text])).toEqual([[sent.body.id, 'hello']]);
+  });
+
   it('refuses a clientId the sender already used in another chat', async () => {
     const first = await groupOf(['reuser']);
     const second = await groupOf(['reuser']);

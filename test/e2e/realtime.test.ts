@@ -130,6 +130,22 @@ describe('realtime gateway', () => {
       expect(received).toHaveLength(1);
     });
 
+    it('delivers a send that names its chat in capitals to the chat’s members', async () => {
+      const chatId = await group('capitals', ['cal', 'cat']);
+      const cal = await connectAs('cal');
+      const cat = await connectAs('cat');
+      const received = collect(cat, 'message:new');
+      const ack = await emitAck(cal, 'message:send', {
+        chatId: chatId.toUpperCase(),
+        clientId: 'c-1',
+        text: 'hi',
+      });
+      expect(ack).toMatchObject({ ok: true, data: { chatId, text: 'hi' } });
+      await eventually(() =>
+        expect(received.map((e) => e.message)).toEqual([(ack as { data: Message }).data]),
+      );
+    });
+
     it('stores a connection’s sends in the order it made them, even without waiting for acks', async () => {
       const chatId = await group('burst', ['zed']);
       const zed = await connectAs('zed');

@@ -14,8 +14,15 @@ export const UserIdSchema = z
   .regex(/^[A-Za-z0-9_.@-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ . @ -');
 export type UserId = z.infer<typeof UserIdSchema>;
 
-/** Server-generated ids are UUIDs; clients must treat them as opaque strings. */
-export const IdSchema = z.uuid({ message: 'must be an id issued by Parley' });
+/**
+ * Server-generated ids are UUIDs; clients must treat them as opaque strings. One written in capitals
+ * (Swift's `UUID().uuidString` is) names the same row to Postgres but not to anything that compares
+ * strings: socket rooms, caches, the writer's check that a resend is for the same chat. So an id is
+ * read in the lower case Parley writes it in.
+ */
+export const IdSchema = z
+  .uuid({ message: 'must be an id issued by Parley' })
+  .overwrite((id) => id.toLowerCase());
 
 /** Client-generated idempotency key of a send: 1–128 visible ASCII characters. */
 export const ClientIdSchema = z
