@@ -110,6 +110,22 @@ describe('ordering and sync', () => {
     expect((await allHistory(server, chatId)).map((m) => [m.id, m.text])).toEqual([[sent.body.id, 'hello']]);
   });
 
+  it('answers a send with the message exactly as a read of it answers', async () => {
+    const chatId = await groupOf(['writer', 'reader']);
+    const writer = tenant.server('writer');
+    const first = await writer('POST', `/v1/chats/${chatId}/messages`, {
+      clientId: 'exact-1',
+      text: 'first',
+    });
+    const reply = await writer('POST', `/v1/chats/${chatId}/messages`, {
+      clientId: 'exact-2',
+      text: 'a reply',
+      replyTo: first.body.id,
+    });
+    expect([first.status, reply.status]).toEqual([201, 201]);
+    expect(await allHistory(tenant.server('reader'), chatId)).toEqual([first.body, reply.body]);
+  });
+
   it('refuses a clientId the sender already used in another chat', async () => {
     const first = await groupOf(['reuser']);
     const second = await groupOf(['reuser']);

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { Database, openDatabase, trustTenantId } from '@parley/db';
+import { MessageWriter } from '../../libs/messages/src/message-writer.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000cc');
+const CHAT = '01900000-0000-7000-8000-0000000000c1';
+
+/** The batch write statement on real Postgres, where other transactions act while it runs. */
+describe('message writer', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let other: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await openDatabase({ url: database.url, poolSize: 2 });
+    other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    await other.query(`INSERT INTO tenants (id, name, publishable_key) VALUES ($1, 't', 'pk_writer')`, [
+      TENANT,
+    ]);
+    await other.query(`INSERT INTO users (tenant_id, id, name) VALUES ($1, 'ada', 'Ada')`, [TENANT]);
+  });
+  afterAll(async () => {
+    await other?.end();
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('refuses, as a chat that is not there, a send into a chat deleted while the send waited for it', async () => {
+    await other.query(`INSERT INTO chats (tenant_id, id, kind, member_count) VALUES ($1, $2, 'group', 1)`, [
+      TENANT,
+      CHAT,
+    ]);
+    await other.query(
+      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role) VALUES ($1, $2, 'ada', 'member')`,
+      [TENANT, CHAT],
+    );
+    // Another transaction holds the chat, so the send finds the member seat and then waits for the lock.
+    await other.query('BEGIN');
+    await other.query('SELECT 1 FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [TENANT, CHAT]);
+    const writer = new MessageWriter(new Database(dataSource));
+    const sent = writer.send(TENANT, CHAT, 'ada', {
+      id: randomUUID(),
+      clientId: 'racing-delete',
+      kind: 'text',
+      text: 'hello?',
+      attachments: [],
+      replyTo: null,
+    });
+    await expect.poll(() => waitingForLocks(), { timeout: 5_000 }).toBe(1);
+    await other.query('DELETE FROM chats WHERE tenant_id = $1 AND id = $2', [TENANT, CHAT]);
+    await other.query('COMMIT');
+
+    expect(await sent).toEqual({ kind: 'refused', access: null });
+    const { rows } = await other.query('SELECT count(*)::int AS n FROM messages WHERE tenant_id = $1', [
+      TENANT,
+    ]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  async function waitingForLocks(): Promise<number> {
+    const { rows } = await other.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return rows[0].n as number;
+  }
+});
