@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Database, openDatabase, trustTenantId } from '@parley/db';
 import { MessageWriter } from '../../libs/messages/src/message-writer.js';
+import { SearchPendingList } from '../../libs/messages/src/search-pending-list.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000cc');
 const CHAT = '01900000-0000-7000-8000-0000000000c1';
+const BUSY_CHAT = '01900000-0000-7000-8000-0000000000c2';
 
 /** The batch write statement on real Postgres, where other transactions act while it runs. */
 describe('message writer', () => {
@@ -25,7 +27,15 @@ describe('message writer', () => {
       TENANT,
     ]);
     await other.query(`INSERT INTO users (tenant_id, id, name) VALUES ($1, 'ada', 'Ada')`, [TENANT]);
+    // Nothing but the writer may merge the pending list here.
+    await other.query('ALTER TABLE messages SET (autovacuum_enabled = false)');
+    await other.query('CREATE EXTENSION IF NOT EXISTS pgstattuple');
   });
+
+  const writerOf = (): MessageWriter => {
+    const db = new Database(dataSource);
+    return new MessageWriter(db, new SearchPendingList(db));
+  };
   afterAll(async () => {
     await other?.end();
     await dataSource?.destroy();
@@ -44,7 +54,7 @@ describe('message writer', () => {
     // Another transaction holds the chat, so the send finds the member seat and then waits for the lock.
     await other.query('BEGIN');
     await other.query('SELECT 1 FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [TENANT, CHAT]);
-    const writer = new MessageWriter(new Database(dataSource));
+    const writer = writerOf();
     const sent = writer.send(TENANT, CHAT, 'ada', {
       id: randomUUID(),
       clientId: 'racing-delete',
@@ -63,6 +73,41 @@ describe('message writer', () => {
     ]);
     expect(rows[0].n).toBe(0);
   });
+
+  it('has the search index’s pending list merged every thousand messages, off the send path', async () => {
+    await other.query(`INSERT INTO chats (tenant_id, id, kind, member_count) VALUES ($1, $2, 'group', 1)`, [
+      TENANT,
+      BUSY_CHAT,
+    ]);
+    await other.query(
+      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role) VALUES ($1, $2, 'ada', 'member')`,
+      [TENANT, BUSY_CHAT],
+    );
+    const writer = writerOf();
+    const send = (n: number) =>
+      writer.send(TENANT, BUSY_CHAT, 'ada', {
+        id: randomUUID(),
+        clientId: `busy-${n}`,
+        kind: 'text',
+        text: `word${n}`,
+        attachments: [],
+        replyTo: null,
+      });
+    for (let n = 0; n < 999; n += 111) await Promise.all(Array.from({ length: 111 }, (_, i) => send(n + i)));
+    expect(await pendingTuples()).toBe(999);
+
+    expect((await send(999)).kind).toBe('created');
+    await expect.poll(() => pendingTuples(), { timeout: 5_000 }).toBe(0);
+    const { rows } = await other.query(
+      `SELECT count(*)::int AS n FROM messages WHERE search_vector @@ to_tsquery('simple', 'word998')`,
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  async function pendingTuples(): Promise<number> {
+    const { rows } = await other.query(`SELECT pending_tuples FROM pgstatginindex('messages_search_idx')`);
+    return Number(rows[0].pending_tuples);
+  }
 
   async function waitingForLocks(): Promise<number> {
     const { rows } = await other.query(

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Database, openDatabase, trustTenantId } from '@parley/db';
 import { MessageWriter, writePlanGeneration } from '../../libs/messages/src/message-writer.js';
+import { SearchPendingList } from '../../libs/messages/src/search-pending-list.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000bb');
@@ -73,7 +74,10 @@ describe('message write plan', () => {
         return (await client.query({ name, text: sql, values: params })).rows;
       },
     };
-    const writer = new MessageWriter(capturing as unknown as Database);
+    const writer = new MessageWriter(
+      capturing as unknown as Database,
+      new SearchPendingList(new Database(dataSource)),
+    );
     for (let sent = 0; sent < MESSAGES; sent += BATCH) {
       await Promise.all(
         Array.from({ length: BATCH }, (_, i) =>

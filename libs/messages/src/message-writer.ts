@@ -3,6 +3,7 @@ import type { StoredAttachment } from '@parley/attachments';
 import type { ChatAccessRow } from '@parley/chats';
 import { Batcher, Database, isUniqueViolation, type TenantId } from '@parley/db';
 import { MESSAGE_COLUMNS, type MessageRow } from './message-row.js';
+import { SearchPendingList } from './search-pending-list.js';
 
 export interface MessageDraft {
   id: string;
@@ -141,7 +142,10 @@ export class MessageWriter {
   /** New messages this writer stored: see `writePlanGeneration`. */
   private stored = 0;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly searchPendingList: SearchPendingList,
+  ) {}
 
   /**
    * Stores a new message if the sender is a member of the chat, or answers the one this sender already
@@ -199,7 +203,9 @@ export class MessageWriter {
       unique.map((r) => r.draft.kind),
       unique.map((r) => JSON.stringify(r.draft.attachments)),
     ]);
-    this.stored += rows.filter((row) => row.freshSeq !== null).length;
+    const createdCount = rows.filter((row) => row.freshSeq !== null).length;
+    this.stored += createdCount;
+    this.searchPendingList.noteStored(createdCount);
     const byOrd = new Map(rows.map((row) => [row.ord, row]));
     return requests.map((request) => {
       const key = idempotencyKey({
