@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Database, openDatabase, trustTenantId } from '@parley/db';
-import { MessageWriter } from '../../libs/messages/src/message-writer.js';
+import { MessageWriter, type MessageDraft } from '../../libs/messages/src/message-writer.js';
 import { SearchPendingList } from '../../libs/messages/src/search-pending-list.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -43,26 +43,12 @@ describe('message writer', () => {
   });
 
   it('refuses, as a chat that is not there, a send into a chat deleted while the send waited for it', async () => {
-    await other.query(`INSERT INTO chats (tenant_id, id, kind, member_count) VALUES ($1, $2, 'group', 1)`, [
-      TENANT,
-      CHAT,
-    ]);
-    await other.query(
-      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role) VALUES ($1, $2, 'ada', 'member')`,
-      [TENANT, CHAT],
-    );
+    await chatOfAda(CHAT);
     // Another transaction holds the chat, so the send finds the member seat and then waits for the lock.
     await other.query('BEGIN');
     await other.query('SELECT 1 FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [TENANT, CHAT]);
     const writer = writerOf();
-    const sent = writer.send(TENANT, CHAT, 'ada', {
-      id: randomUUID(),
-      clientId: 'racing-delete',
-      kind: 'text',
-      text: 'hello?',
-      attachments: [],
-      replyTo: null,
-    });
+    const sent = writer.send(TENANT, CHAT, 'ada', draft('racing-delete', 'hello?'));
     await expect.poll(() => waitingForLocks(), { timeout: 5_000 }).toBe(1);
     await other.query('DELETE FROM chats WHERE tenant_id = $1 AND id = $2', [TENANT, CHAT]);
     await other.query('COMMIT');
@@ -75,24 +61,9 @@ describe('message writer', () => {
   });
 
   it('has the search index’s pending list merged every thousand messages, off the send path', async () => {
-    await other.query(`INSERT INTO chats (tenant_id, id, kind, member_count) VALUES ($1, $2, 'group', 1)`, [
-      TENANT,
-      BUSY_CHAT,
-    ]);
-    await other.query(
-      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role) VALUES ($1, $2, 'ada', 'member')`,
-      [TENANT, BUSY_CHAT],
-    );
+    await chatOfAda(BUSY_CHAT);
     const writer = writerOf();
-    const send = (n: number) =>
-      writer.send(TENANT, BUSY_CHAT, 'ada', {
-        id: randomUUID(),
-        clientId: `busy-${n}`,
-        kind: 'text',
-        text: `word${n}`,
-        attachments: [],
-        replyTo: null,
-      });
+    const send = (n: number) => writer.send(TENANT, BUSY_CHAT, 'ada', draft(`busy-${n}`, `word${n}`));
     for (let n = 0; n < 999; n += 111) await Promise.all(Array.from({ length: 111 }, (_, i) => send(n + i)));
     expect(await pendingTuples()).toBe(999);
 
@@ -102,6 +73,27 @@ describe('message writer', () => {
       `SELECT count(*)::int AS n FROM messages WHERE search_vector @@ to_tsquery('simple', 'word998')`,
     );
     expect(rows[0].n).toBe(1);
+  });
+
+  /** A group whose one member is Ada. */
+  async function chatOfAda(chatId: string): Promise<void> {
+    await other.query(`INSERT INTO chats (tenant_id, id, kind, member_count) VALUES ($1, $2, 'group', 1)`, [
+      TENANT,
+      chatId,
+    ]);
+    await other.query(
+      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role) VALUES ($1, $2, 'ada', 'member')`,
+      [TENANT, chatId],
+    );
+  }
+
+  const draft = (clientId: string, text: string): MessageDraft => ({
+    id: randomUUID(),
+    clientId,
+    kind: 'text',
+    text,
+    attachments: [],
+    replyTo: null,
   });
 
   async function pendingTuples(): Promise<number> {
