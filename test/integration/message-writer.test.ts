@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { Database, openDatabase, trustTenantId } from '@parley/db';
 import { MessageWriter, type MessageDraft } from '../../libs/messages/src/message-writer.js';
@@ -73,6 +74,38 @@ describe('message writer', () => {
       `SELECT count(*)::int AS n FROM messages WHERE search_vector @@ to_tsquery('simple', 'word998')`,
     );
     expect(rows[0].n).toBe(1);
+  });
+
+  it('stops asking for merges, after one warning, when the database user does not own the index', async () => {
+    const role = `parley_not_owner_${randomUUID().slice(0, 8)}`;
+    await other.query(`CREATE ROLE ${role} LOGIN`);
+    const url = new URL(database.url);
+    url.username = role;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    try {
+      const statements: string[] = [];
+      // A real connection as that user, behind the one method SearchPendingList uses.
+      const asNotOwner = {
+        query: async (sql: string) => {
+          statements.push(sql);
+          return (await pool.query(sql)).rows;
+        },
+      } as unknown as Database;
+      const pendingList = new SearchPendingList(asNotOwner);
+      const warnings = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      pendingList.noteStored(1_000);
+      await pendingList.onModuleDestroy();
+      pendingList.noteStored(5_000);
+      await pendingList.onModuleDestroy();
+      expect(statements).toHaveLength(1);
+      expect(warnings.mock.calls.map(([message]) => message)).toEqual([
+        expect.stringContaining('does not own messages_search_idx'),
+      ]);
+      warnings.mockRestore();
+    } finally {
+      await pool.end();
+      await other.query(`DROP ROLE ${role}`);
+    }
   });
 
   /** A group whose one member is Ada. */
