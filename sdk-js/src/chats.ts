@@ -9,6 +9,7 @@ import type {
 import { ParleyChat } from './chat.js';
 import { ChatList } from './chat-list.js';
 import type { ClientContext } from './context.js';
+import { asServerId } from './ids.js';
 import { ParleyError } from './errors.js';
 
 export interface CreateGroupOptions {
@@ -47,7 +48,7 @@ export class ChatsModule {
 
   /** Opens a chat: loads its newest messages, then follows it. */
   open(chat: string | Chat): Promise<ParleyChat> {
-    const chatId = typeof chat === 'string' ? chat : chat.id;
+    const chatId = asServerId(typeof chat === 'string' ? chat : chat.id);
     const known = this.chats.get(chatId);
     if (known) return Promise.resolve(known);
     let opening = this.opening.get(chatId);
@@ -76,7 +77,7 @@ export class ChatsModule {
 
   /** An open chat, if it is. */
   get(chatId: string): ParleyChat | undefined {
-    return this.chats.get(chatId);
+    return this.chats.get(asServerId(chatId));
   }
 
   /** Every open chat. */

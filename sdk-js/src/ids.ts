@@ -11,3 +11,11 @@ export function randomId(): string {
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * A chat or message id as the server writes it: Parley's ids are UUIDs in lower case, and one given in
+ * capitals (SQL Server and Swift print UUIDs so) would not match the ids of the server's events.
+ */
+export function asServerId(id: string): string {
+  return id.toLowerCase();
+}

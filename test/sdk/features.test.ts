@@ -55,6 +55,19 @@ describe('SDK: chats, history, typing, presence, search', () => {
     expect(group.getState().chat.title).toBe('Crew 2');
   });
 
+  it('opens a chat named in capitals as the same chat, and follows its events', async () => {
+    const ike = await connect('ike');
+    const jan = await connect('jan');
+    const group = await ike.chats.createGroup({ title: 'Caps', members: ['jan'] });
+    const shouted = group.id.toUpperCase();
+    const chat = await jan.chats.open(shouted);
+    expect(chat.id).toBe(group.id);
+    expect(jan.chats.get(shouted)).toBe(chat);
+    expect(await jan.chats.open(group.id)).toBe(chat);
+    await group.send('heard?');
+    await eventually(() => expect(chat.getState().messages.map((m) => m.text)).toEqual(['heard?']));
+  });
+
   it('keeps a watched chat list current: order, unread, new chats, renames, leaving', async () => {
     const kim = await connect('kim');
     for (const id of ['lou', 'mia', 'ned']) await upsertUser(tenant.server(), id);
