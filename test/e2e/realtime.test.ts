@@ -436,6 +436,27 @@ describe('realtime gateway', () => {
       expect(history.body.data.map((m: Message) => m.clientId)).toEqual(['fine']);
     });
 
+    it('answers an event it does not know with an error ack and keeps the connection', async () => {
+      const chatId = await group('unknown-events', ['una']);
+      const una = await connectAs('una');
+      // Without an ack there is no one to answer: nothing happens.
+      (una as unknown as { emit(event: string, payload: unknown): void }).emit('message:sned', {
+        chatId,
+        clientId: 'no-ack',
+        text: 'lost?',
+      });
+      for (const event of ['message:sned', 'x'.repeat(1_000)]) {
+        const reply = await emitAck(una, event as 'message:send', { chatId } as never);
+        expect(reply).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+        expect((reply as { error: { message: string } }).error.message.length).toBeLessThan(100);
+      }
+      expect(una.connected).toBe(true);
+      const ok = await emitAck(una, 'message:send', { chatId, clientId: 'known', text: 'heard' });
+      expect(ok.ok).toBe(true);
+      const history = await server('GET', `/v1/chats/${chatId}/messages`);
+      expect(history.body.data.map((m: Message) => m.clientId)).toEqual(['known']);
+    });
+
     it('hides other tenants’ chats and chats the user is not in', async () => {
       const other = await createTenant(app);
       await upsertUser(other.server(), 'stranger');

@@ -20,7 +20,8 @@ A refused handshake ends in socket.io's \`connect_error\` with \`data.code\`, an
 \`unauthenticated\` or \`origin_not_allowed\`.
 
 **Acks**: every client → server event takes an ack, answered \`{ ok: true, data }\` or
-\`{ ok: false, error: { code, message } }\` (the operation's \`reply\`).
+\`{ ok: false, error: { code, message } }\` (the operation's \`reply\`). An event name not listed
+here is answered \`validation_failed\`.
 
 The same services back REST and the socket: a REST send reaches sockets too. The REST API is
 described by \`openapi/openapi.json\`.`;

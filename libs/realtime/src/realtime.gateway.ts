@@ -137,6 +137,9 @@ export class RealtimeGateway
     for (const event of Object.keys(this.handlers) as ClientEventName[]) {
       socket.on(event, (payload: unknown, ack: unknown) => void this.dispatch(socket, event, payload, ack));
     }
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (!Object.hasOwn(this.handlers, event)) this.refuseUnknown(socket, event, args.at(-1));
+    });
     await this.presence
       .connected(actor, socket.id)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'presence'));
@@ -218,6 +221,19 @@ export class RealtimeGateway
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  /**
+   * An event the contract does not name is answered, so that a client waiting for the ack hears why
+   * (a typo, or a newer SDK than this server) instead of timing out. It counts against the rate limit.
+   */
+  private refuseUnknown(socket: Socket, event: string, ack: unknown): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (answer: Ack<never>) => void;
+    if (this.config.rateLimits && !state(socket).bucket.take()) {
+      return reply(failure('rate_limited', 'Too many events on this connection'));
+    }
+    reply(failure('validation_failed', `Unknown event ${JSON.stringify(event.slice(0, 64))}`));
   }
 
   /** A socket is in a chat's room exactly while its user is a member. */
