@@ -34,10 +34,11 @@ export function describeError(error: unknown): DescribedError {
     const code = STATUS_CODES[error.getStatus()];
     if (code) return { code, detail: error.message };
   }
-  // Express's body parser marks its own failures with a status and a type.
+  // Express's body parser marks its own failures with a status and a type. It takes objects and arrays
+  // only, so `null` or `"text"` fail there too, though they are valid JSON.
   const parserError = error as { status?: number; type?: string; message?: string; expose?: boolean } | null;
   if (parserError?.type === 'entity.parse.failed')
-    return { code: 'validation_failed', detail: 'The body is not valid JSON' };
+    return { code: 'validation_failed', detail: 'The body is not a JSON object' };
   if (parserError?.type === 'entity.too.large')
     return { code: 'payload_too_large', detail: 'The body is too large' };
   if (parserError?.type === 'charset.unsupported' || parserError?.type === 'encoding.unsupported') {
