@@ -94,10 +94,10 @@ describe('message writer', () => {
       const pendingList = new SearchPendingList(asNotOwner);
       const warnings = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       pendingList.noteStored(1_000);
-      await pendingList.onModuleDestroy();
+      await expect.poll(() => warnings.mock.calls.length).toBe(1);
       pendingList.noteStored(5_000);
-      await pendingList.onModuleDestroy();
       expect(statements).toHaveLength(1);
+      await pendingList.onModuleDestroy();
       expect(warnings.mock.calls.map(([message]) => message)).toEqual([
         expect.stringContaining('does not own messages_search_idx'),
       ]);
@@ -106,6 +106,23 @@ describe('message writer', () => {
       await pool.end();
       await other.query(`DROP ROLE ${role}`);
     }
+  });
+
+  it('starts no merge once the node is stopping', async () => {
+    const db = new Database(dataSource);
+    const statements: string[] = [];
+    const recording = {
+      query: (sql: string) => {
+        statements.push(sql);
+        return db.query(sql);
+      },
+    } as unknown as Database;
+    const pendingList = new SearchPendingList(recording);
+    pendingList.noteStored(1_000);
+    await pendingList.onModuleDestroy();
+    expect(statements).toHaveLength(1);
+    pendingList.noteStored(1_000);
+    expect(statements).toHaveLength(1);
   });
 
   /** A group whose one member is Ada. */

@@ -29,13 +29,16 @@ export class SearchPendingList implements OnModuleDestroy {
   private merging: Promise<void> | null = null;
   /** Only the index's owner may merge it: a database user that is not stops trying, once. */
   private notOwner = false;
+  /** The node is stopping: sends still finishing start no merge against a closing pool. */
+  private stopping = false;
 
   constructor(private readonly db: Database) {}
 
   /** `count` new messages were committed. */
   noteStored(count: number): void {
     this.storedSinceMerge += count;
-    if (this.storedSinceMerge < MERGE_EVERY_MESSAGES || this.merging || this.notOwner) return;
+    if (this.storedSinceMerge < MERGE_EVERY_MESSAGES || this.merging || this.notOwner || this.stopping)
+      return;
     this.storedSinceMerge = 0;
     this.merging = this.db
       .query(MERGE_SQL)
@@ -58,6 +61,7 @@ export class SearchPendingList implements OnModuleDestroy {
 
   /** A merge under way finishes before the pool closes. */
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     await this.merging;
   }
 }
