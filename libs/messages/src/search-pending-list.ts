@@ -27,18 +27,18 @@ export class SearchPendingList implements OnModuleDestroy {
   private readonly logger = new Logger('SearchPendingList');
   private storedSinceMerge = 0;
   private merging: Promise<void> | null = null;
-  /** Only the index's owner may merge it: a database user that is not stops trying, once. */
-  private notOwner = false;
-  /** The node is stopping: sends still finishing start no merge against a closing pool. */
-  private stopping = false;
+  /**
+   * No more merges: the node is stopping (sends still finishing would find the pool closing), or the
+   * database user does not own the index, which only its owner may merge.
+   */
+  private stopped = false;
 
   constructor(private readonly db: Database) {}
 
   /** `count` new messages were committed. */
   noteStored(count: number): void {
     this.storedSinceMerge += count;
-    if (this.storedSinceMerge < MERGE_EVERY_MESSAGES || this.merging || this.notOwner || this.stopping)
-      return;
+    if (this.storedSinceMerge < MERGE_EVERY_MESSAGES || this.merging || this.stopped) return;
     this.storedSinceMerge = 0;
     this.merging = this.db
       .query(MERGE_SQL)
@@ -46,9 +46,10 @@ export class SearchPendingList implements OnModuleDestroy {
         () => undefined,
         // The inserts merge the list themselves once it is over its limit: nothing is lost meanwhile.
         (error: unknown) => {
-          this.notOwner = (error as { code?: string }).code === INSUFFICIENT_PRIVILEGE;
+          const notOwner = (error as { code?: string }).code === INSUFFICIENT_PRIVILEGE;
+          this.stopped ||= notOwner;
           this.logger.warn(
-            this.notOwner
+            notOwner
               ? 'The database user does not own messages_search_idx, so inserts merge its pending list'
               : `Could not merge the search index's pending list: ${String(error)}`,
           );
@@ -61,7 +62,7 @@ export class SearchPendingList implements OnModuleDestroy {
 
   /** A merge under way finishes before the pool closes. */
   async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
+    this.stopped = true;
     await this.merging;
   }
 }
