@@ -436,7 +436,7 @@ describe('realtime gateway', () => {
       expect(history.body.data.map((m: Message) => m.clientId)).toEqual(['fine']);
     });
 
-    it('answers an event it does not know with an error ack and keeps the connection', async () => {
+    it('answers an event it does not know, or one without its single payload, with an error ack', async () => {
       const chatId = await group('unknown-events', ['una']);
       const una = await connectAs('una');
       // Without an ack there is no one to answer: nothing happens.
@@ -449,6 +449,14 @@ describe('realtime gateway', () => {
         const reply = await emitAck(una, event as 'message:send', { chatId } as never);
         expect(reply).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
         expect((reply as { error: { message: string } }).error.message.length).toBeLessThan(100);
+      }
+      // A known event without its payload, or with more than one, is answered too.
+      const raw = una.timeout(5_000) as unknown as { emitWithAck(...args: unknown[]): Promise<unknown> };
+      for (const args of [['read'], ['read', { chatId, seq: 0 }, 'extra'], ['message:send', {}, {}, {}]]) {
+        expect(await raw.emitWithAck(...args), JSON.stringify(args)).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed' },
+        });
       }
       expect(una.connected).toBe(true);
       const ok = await emitAck(una, 'message:send', { chatId, clientId: 'known', text: 'heard' });

@@ -21,7 +21,7 @@ A refused handshake ends in socket.io's \`connect_error\` with \`data.code\`, an
 
 **Acks**: every client → server event takes an ack, answered \`{ ok: true, data }\` or
 \`{ ok: false, error: { code, message } }\` (the operation's \`reply\`). An event name not listed
-here is answered \`validation_failed\`.
+here, or an event with more than one payload before its ack, is answered \`validation_failed\`.
 
 The same services back REST and the socket: a REST send reaches sockets too. The REST API is
 described by \`openapi/openapi.json\`.`;

@@ -32,6 +32,7 @@ import { TokenBucket } from './token-bucket.js';
 import { TypingRelay } from './typing-relay.js';
 
 type Input<E extends ClientEventName> = z.output<(typeof CLIENT_EVENTS)[E]['input']>;
+type AckFn = (answer: Ack<unknown>) => void;
 type Handler<E extends ClientEventName> = (
   actor: Actor,
   input: Input<E>,
@@ -107,6 +108,21 @@ export class RealtimeGateway
     },
   };
 
+  /**
+   * Every event of every connection goes to this one listener (socket.io calls it with the socket as
+   * `this`): a listener per event per connection made each idle connection about 1 KB bigger, and one
+   * listener for all of them also hears the events the contract does not name.
+   */
+  private readonly onClientEvent = sharedBySockets((socket, event, args) => {
+    // The ack, when there is one, is the last argument; every event of the contract has one payload.
+    const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as AckFn) : undefined;
+    const payloads = ack ? args.length - 1 : args.length;
+    if (!isClientEvent(event))
+      this.refuse(socket, ack, `Unknown event ${JSON.stringify(event.slice(0, 64))}`);
+    else if (payloads > 1) this.refuse(socket, ack, `${event} takes one payload, not ${payloads}`);
+    else void this.dispatch(socket, event, payloads === 1 ? args[0] : undefined, ack);
+  });
+
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly auth: AuthService,
@@ -134,12 +150,7 @@ export class RealtimeGateway
   async handleConnection(socket: Socket): Promise<void> {
     const { actor } = state(socket);
     this.metrics.socketConnections.inc();
-    for (const event of Object.keys(this.handlers) as ClientEventName[]) {
-      socket.on(event, (payload: unknown, ack: unknown) => void this.dispatch(socket, event, payload, ack));
-    }
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (!Object.hasOwn(this.handlers, event)) this.refuseUnknown(socket, event, args.at(-1));
-    });
+    socket.onAny(this.onClientEvent);
     await this.presence
       .connected(actor, socket.id)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'presence'));
@@ -195,10 +206,9 @@ export class RealtimeGateway
     socket: Socket,
     event: E,
     payload: unknown,
-    ack: unknown,
+    ack: AckFn | undefined,
   ): Promise<void> {
-    const reply =
-      typeof ack === 'function' ? (ack as (answer: Ack<ClientEventResult<E>>) => void) : () => undefined;
+    const reply: AckFn = ack ?? ignoreAnswer;
     const { actor, bucket } = state(socket);
     if (this.draining)
       return reply(failure('unavailable', 'This node is shutting down; retry after reconnecting'));
@@ -224,16 +234,16 @@ export class RealtimeGateway
   }
 
   /**
-   * An event the contract does not name is answered, so that a client waiting for the ack hears why
-   * (a typo, or a newer SDK than this server) instead of timing out. It counts against the rate limit.
+   * An event the contract does not name, or one sent with more than its payload, is answered, so that a
+   * client waiting for the ack hears why (a typo, or a newer SDK than this server) instead of timing
+   * out. It counts against the rate limit.
    */
-  private refuseUnknown(socket: Socket, event: string, ack: unknown): void {
-    if (typeof ack !== 'function') return;
-    const reply = ack as (answer: Ack<never>) => void;
+  private refuse(socket: Socket, reply: AckFn | undefined, message: string): void {
+    if (!reply) return;
     if (this.config.rateLimits && !state(socket).bucket.take()) {
       return reply(failure('rate_limited', 'Too many events on this connection'));
     }
-    reply(failure('validation_failed', `Unknown event ${JSON.stringify(event.slice(0, 64))}`));
+    reply(failure('validation_failed', message));
   }
 
   /** A socket is in a chat's room exactly while its user is a member. */
@@ -246,7 +256,22 @@ function state(socket: Socket): SocketState {
   return socket.data as SocketState;
 }
 
+/** Own keys only: an event named `constructor` or `__proto__` is not one of ours. */
+function isClientEvent(event: string): event is ClientEventName {
+  return Object.hasOwn(CLIENT_EVENTS, event);
+}
+
+/** An `onAny` listener shared by every socket: socket.io passes the socket as `this`. */
+function sharedBySockets(
+  handle: (socket: Socket, event: string, args: unknown[]) => void,
+): (this: Socket, event: string, ...args: unknown[]) => void {
+  return function (this: Socket, event, ...args) {
+    handle(this, event, args);
+  };
+}
+
 const settle = (): void => undefined;
+const ignoreAnswer: AckFn = () => undefined;
 
 /**
  * Message changes from one connection take effect in the order they were sent: a client that sends
