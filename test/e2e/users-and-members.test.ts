@@ -147,6 +147,31 @@ describe('users and members', () => {
       expect((await leaver('GET', '/v1/chats')).body.data).toEqual([]);
     });
 
+    it('leaves a group without an owner when its last owner leaves, for the backend to appoint one', async () => {
+      const group = (
+        await owner('POST', '/v1/chats', { kind: 'group', title: 'Hand-over', members: ['adm'] })
+      ).body.id as string;
+      await owner('PATCH', `/v1/chats/${group}/members/adm`, { role: 'admin' });
+      expect((await owner('DELETE', `/v1/chats/${group}/members/own`)).status).toBe(204);
+      const roles = async () =>
+        (await server('GET', `/v1/chats/${group}/members`)).body.data.map(
+          (m: { userId: string; role: string }) => `${m.userId}:${m.role}`,
+        );
+      expect(await roles()).toEqual(['adm:admin']);
+      expectProblem(
+        await admin('PATCH', `/v1/chats/${group}/members/adm`, { role: 'owner' }),
+        403,
+        'forbidden',
+      );
+      expect((await server('PATCH', `/v1/chats/${group}/members/adm`, { role: 'owner' })).status).toBe(200);
+      expect(await roles()).toEqual(['adm:owner']);
+      const added = await admin('POST', `/v1/chats/${group}/members`, { members: ['own'] });
+      expect(added.status).toBe(201);
+      expect((await admin('PATCH', `/v1/chats/${group}/members/own`, { role: 'admin' })).body.role).toBe(
+        'admin',
+      );
+    });
+
     it('refuses unknown users and over-full groups without changing anything', async () => {
       const reply = await owner('POST', `/v1/chats/${chatId}/members`, { members: ['ghost', 'newbie'] });
       expectProblem(reply, 404, 'not_found');
