@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { Database, openDatabase, trustTenantId } from '@parley/db';
 import { MessageWriter, writePlanGeneration } from '../../libs/messages/src/message-writer.js';
 import { SearchPendingList } from '../../libs/messages/src/search-pending-list.js';
+import { ChatsRepository } from '../../libs/chats/src/chats.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000bb');
@@ -145,5 +146,65 @@ describe('pooled connections', () => {
 
     expect(await backend()).not.toBe(first);
     expect(plans!.n).toBe(0);
+  });
+});
+
+/**
+ * Postgres plans a prepared statement once only while its plan does not depend on the parameters'
+ * values; the batch statements read their arrays where the planner does not look (Database.prepared).
+ */
+describe('batch statements run one at a time', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // One connection: the statements and the query of its prepared statements share it.
+    dataSource = await openDatabase({ url: database.url, poolSize: 1 });
+    const setup = new Database(dataSource);
+    await setup.query(`INSERT INTO tenants (id, name, publishable_key) VALUES ($1, 't', 'pk_one_plan')`, [
+      TENANT,
+    ]);
+    await setup.query(`INSERT INTO users (tenant_id, id, name) VALUES ($1, $2, 'u')`, [TENANT, userId(0)]);
+    await setup.query(`INSERT INTO chats (tenant_id, id, kind, member_count) VALUES ($1, $2, 'group', 1)`, [
+      TENANT,
+      chatId(0),
+    ]);
+    await setup.query(
+      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role) VALUES ($1, $2, $3, 'member')`,
+      [TENANT, chatId(0), userId(0)],
+    );
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('keep the plan they made, not one per run', async () => {
+    const db = new Database(dataSource);
+    const writer = new MessageWriter(db, new SearchPendingList(db));
+    const chats = new ChatsRepository(db);
+    for (let n = 0; n < 20; n += 1) {
+      const sent = await writer.send(TENANT, chatId(0), userId(0), {
+        id: randomUUID(),
+        clientId: `alone-${n}`,
+        kind: 'text',
+        text: 'hi',
+        attachments: [],
+        replyTo: null,
+      });
+      expect(sent.kind).toBe('created');
+      expect(await chats.accessRow(TENANT, chatId(0), userId(0))).toEqual({ kind: 'group', role: 'member' });
+    }
+
+    const plans = await db.query<{ name: string; generic: number; custom: number }>(
+      `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom
+         FROM pg_prepared_statements ORDER BY name`,
+    );
+    // Postgres makes five plans for the first runs' values before it settles on one.
+    expect(plans).toEqual([
+      { name: 'chat-access-rows', generic: 15, custom: 5 },
+      { name: 'message-write-batch-0', generic: 15, custom: 5 },
+    ]);
   });
 });

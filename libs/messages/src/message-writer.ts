@@ -59,14 +59,18 @@ const MAX_ATTEMPTS = 3;
  * is what the send gave, and sending every column back and parsing it again was work on both sides
  * for every message.
  *
+ * Each array is read through a scalar subquery, so that Postgres plans the statement once per
+ * connection: see `Database.prepared`.
+ *
  * Resends are looked up one send at a time (a LATERAL subquery that LIMIT keeps from being flattened
  * into a join), and each new message finds its chat's first number in a map (`bases`) rather than by
  * a join, so that an estimate of a handful of rows cannot make either a nested loop of every send by
  * every message or chat.
  */
 const WRITE_BATCH_SQL = `WITH input AS (
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
-                          $8::text[], $9::jsonb[])
+     SELECT * FROM unnest((SELECT $1::uuid[]), (SELECT $2::uuid[]), (SELECT $3::text[]), (SELECT $4::text[]),
+                          (SELECT $5::uuid[]), (SELECT $6::text[]), (SELECT $7::uuid[]), (SELECT $8::text[]),
+                          (SELECT $9::jsonb[]))
        WITH ORDINALITY AS x(tenant_id, chat_id, sender_id, client_id, id, text, reply_to, kind, attachments, ord)
    ), access AS (
      SELECT x.ord, c.kind AS chat_kind, m.role FROM input x
