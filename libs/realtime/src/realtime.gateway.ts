@@ -209,12 +209,10 @@ export class RealtimeGateway
     ack: AckFn | undefined,
   ): Promise<void> {
     const reply: AckFn = ack ?? ignoreAnswer;
-    const { actor, bucket } = state(socket);
+    const { actor } = state(socket);
     if (this.draining)
       return reply(failure('unavailable', 'This node is shutting down; retry after reconnecting'));
-    if (this.config.rateLimits && !bucket.take()) {
-      return reply(failure('rate_limited', 'Too many events on this connection'));
-    }
+    if (!this.takeEventToken(socket)) return reply(TOO_MANY_EVENTS);
     this.inFlight += 1;
     const timer = this.metrics.socketEventDuration.startTimer({ event });
     try {
@@ -240,10 +238,12 @@ export class RealtimeGateway
    */
   private refuse(socket: Socket, reply: AckFn | undefined, message: string): void {
     if (!reply) return;
-    if (this.config.rateLimits && !state(socket).bucket.take()) {
-      return reply(failure('rate_limited', 'Too many events on this connection'));
-    }
-    reply(failure('validation_failed', message));
+    reply(this.takeEventToken(socket) ? failure('validation_failed', message) : TOO_MANY_EVENTS);
+  }
+
+  /** Every event spends one of its connection's tokens; false when none is left. */
+  private takeEventToken(socket: Socket): boolean {
+    return !this.config.rateLimits || state(socket).bucket.take();
   }
 
   /** A socket is in a chat's room exactly while its user is a member. */
@@ -272,6 +272,7 @@ function sharedBySockets(
 
 const settle = (): void => undefined;
 const ignoreAnswer: AckFn = () => undefined;
+const TOO_MANY_EVENTS = failure('rate_limited', 'Too many events on this connection');
 
 /**
  * Message changes from one connection take effect in the order they were sent: a client that sends
