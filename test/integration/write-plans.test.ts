@@ -106,20 +106,102 @@ describe('message write plan', () => {
   });
 
   it('makes a generic plan then that looks each resend up by its unique index', async () => {
-    const renamed = statements.find((s) => s.name === 'message-write-batch-1')!;
-    await client.query(`PREPARE write_batch AS ${renamed.sql}`);
-    await client.query('SET plan_cache_mode = force_generic_plan');
-    // EXECUTE takes its arguments as literals: each parameter is an array of strings (or nulls).
-    const literals = renamed.params.map((param) =>
-      client.escapeLiteral(arrayLiteral(param as (string | null)[])),
+    const plan = await genericPlan(
+      client,
+      statements.find((s) => s.name === 'message-write-batch-1')!,
     );
-    const explained = await client.query(`EXPLAIN EXECUTE write_batch(${literals.join(', ')})`);
-    const plan = explained.rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
 
     expect(plan).not.toMatch(/Seq Scan on messages\b/);
     expect(plan).toContain('Index Scan using messages_client_id_uq');
   });
 });
+
+/**
+ * With the tables analyzed, a generic plan that joined the sends to `chats` and `chat_members` hashed
+ * all of both, for every batch, until they held a few thousand rows: a one-message batch took 0.6 ms
+ * of Postgres CPU in a database of 1,000 chats, against 0.45 ms looking its two rows up.
+ */
+describe('message write plan, tables analyzed', () => {
+  const ANALYZED_CHATS = 1000;
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let client: pg.Client;
+  let plan: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await openDatabase({ url: database.url, poolSize: 1 });
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(`INSERT INTO tenants (id, name, publishable_key) VALUES ($1, 't', 'pk_analyzed')`, [
+      TENANT,
+    ]);
+    await client.query(
+      `INSERT INTO users (tenant_id, id, name) SELECT $1, ('01920000-0000-7000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, 'u'
+         FROM generate_series(0, $2 - 1) u`,
+      [TENANT, 2 * ANALYZED_CHATS],
+    );
+    await client.query(
+      `INSERT INTO chats (tenant_id, id, kind, member_count)
+       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'direct', 2
+         FROM generate_series(0, $2 - 1) c`,
+      [TENANT, ANALYZED_CHATS],
+    );
+    await client.query(
+      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role)
+       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
+              ('01920000-0000-7000-8000-' || lpad(to_hex(2 * c + side), 12, '0'))::uuid, 'member'
+         FROM generate_series(0, $2 - 1) c, generate_series(0, 1) side`,
+      [TENANT, ANALYZED_CHATS],
+    );
+    await client.query('ANALYZE');
+    let statement: CapturedStatement | undefined;
+    const capturing = {
+      prepared: async (name: string, sql: string, params: unknown[]) => {
+        statement = { sql, params };
+        return (await client.query({ name, text: sql, values: params })).rows;
+      },
+    };
+    const writer = new MessageWriter(capturing as unknown as Database, { noteStored: () => {} } as never);
+    const sent = await writer.send(TENANT, chatId(7), userId(14), {
+      id: randomUUID(),
+      clientId: 'analyzed-1',
+      kind: 'text',
+      text: 'hi',
+      attachments: [],
+      replyTo: null,
+    });
+    expect(sent.kind).toBe('created');
+    plan = await genericPlan(client, statement!);
+  });
+  afterAll(async () => {
+    await client?.end();
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it("looks each send's chat and seat up by key, never reading either table whole", () => {
+    expect(plan).not.toMatch(/Seq Scan on chats\b/);
+    expect(plan).not.toMatch(/Seq Scan on chat_members\b/);
+  });
+});
+
+interface CapturedStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The plan Postgres keeps for a statement once it stops planning for the values it is given. */
+async function genericPlan(client: pg.Client, { sql, params }: CapturedStatement): Promise<string> {
+  await client.query('DEALLOCATE ALL');
+  await client.query(`PREPARE explained AS ${sql}`);
+  await client.query('SET plan_cache_mode = force_generic_plan');
+  // EXECUTE takes its arguments as literals: each parameter is an array of strings (or nulls).
+  const literals = params.map((param) => client.escapeLiteral(arrayLiteral(param as (string | null)[])));
+  const explained = await client.query(`EXPLAIN EXECUTE explained(${literals.join(', ')})`);
+  await client.query('RESET plan_cache_mode');
+  return explained.rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+}
 
 describe('pooled connections', () => {
   let database: TestDatabase;

@@ -62,10 +62,12 @@ const MAX_ATTEMPTS = 3;
  * Each array is read through a scalar subquery, so that Postgres plans the statement once per
  * connection: see `Database.prepared`.
  *
- * Resends are looked up one send at a time (a LATERAL subquery that LIMIT keeps from being flattened
- * into a join), and each new message finds its chat's first number in a map (`bases`) rather than by
- * a join, so that an estimate of a handful of rows cannot make either a nested loop of every send by
- * every message or chat.
+ * Each send's chat, seat and resend are looked up one send at a time (LATERAL subqueries that LIMIT
+ * keeps from being flattened into joins), and each new message finds its chat's first number in a map
+ * (`bases`) rather than by a join. The generic plan does not know how many sends a batch holds: as
+ * joins, it hashed every chat and seat of the database for each batch while there were a few thousand
+ * (test/integration/write-plans.test.ts), and an estimate of a handful of rows could make a nested
+ * loop of every send by every message or chat.
  */
 const WRITE_BATCH_SQL = `WITH input AS (
      SELECT * FROM unnest((SELECT $1::uuid[]), (SELECT $2::uuid[]), (SELECT $3::text[]), (SELECT $4::text[]),
@@ -74,8 +76,11 @@ const WRITE_BATCH_SQL = `WITH input AS (
        WITH ORDINALITY AS x(tenant_id, chat_id, sender_id, client_id, id, text, reply_to, kind, attachments, ord)
    ), access AS (
      SELECT x.ord, c.kind AS chat_kind, m.role FROM input x
-       LEFT JOIN chats c ON c.tenant_id = x.tenant_id AND c.id = x.chat_id
-       LEFT JOIN chat_members m ON m.tenant_id = x.tenant_id AND m.chat_id = x.chat_id AND m.user_id = x.sender_id
+       LEFT JOIN LATERAL (SELECT c.kind FROM chats c WHERE c.tenant_id = x.tenant_id AND c.id = x.chat_id
+                           LIMIT 1) c ON true
+       LEFT JOIN LATERAL (SELECT m.role FROM chat_members m
+                           WHERE m.tenant_id = x.tenant_id AND m.chat_id = x.chat_id AND m.user_id = x.sender_id
+                           LIMIT 1) m ON true
    ), allowed AS (
      SELECT x.* FROM input x JOIN access a ON a.ord = x.ord WHERE a.role IS NOT NULL
    ), existing AS (
