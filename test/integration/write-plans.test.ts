@@ -47,27 +47,7 @@ describe('message write plan', () => {
     dataSource = await openDatabase({ url: database.url, poolSize: 1 });
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query(`INSERT INTO tenants (id, name, publishable_key) VALUES ($1, 't', 'pk_write_plan')`, [
-      TENANT,
-    ]);
-    await client.query(
-      `INSERT INTO users (tenant_id, id, name) SELECT $1, ('01920000-0000-7000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, 'u'
-         FROM generate_series(0, $2 - 1) u`,
-      [TENANT, CHATS],
-    );
-    await client.query(
-      `INSERT INTO chats (tenant_id, id, kind, member_count)
-       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'group', 1
-         FROM generate_series(0, $2 - 1) c`,
-      [TENANT, CHATS],
-    );
-    await client.query(
-      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role)
-       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
-              ('01920000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'member'
-         FROM generate_series(0, $2 - 1) c`,
-      [TENANT, CHATS],
-    );
+    await seedChats(client, 'pk_write_plan', { chats: CHATS, kind: 'group', membersEach: 1 });
     // The writer's own statements, by name, on one connection.
     const capturing = {
       prepared: async (name: string, sql: string, params: unknown[]) => {
@@ -133,27 +113,7 @@ describe('message write plan, tables analyzed', () => {
     dataSource = await openDatabase({ url: database.url, poolSize: 1 });
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query(`INSERT INTO tenants (id, name, publishable_key) VALUES ($1, 't', 'pk_analyzed')`, [
-      TENANT,
-    ]);
-    await client.query(
-      `INSERT INTO users (tenant_id, id, name) SELECT $1, ('01920000-0000-7000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, 'u'
-         FROM generate_series(0, $2 - 1) u`,
-      [TENANT, 2 * ANALYZED_CHATS],
-    );
-    await client.query(
-      `INSERT INTO chats (tenant_id, id, kind, member_count)
-       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'direct', 2
-         FROM generate_series(0, $2 - 1) c`,
-      [TENANT, ANALYZED_CHATS],
-    );
-    await client.query(
-      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role)
-       SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
-              ('01920000-0000-7000-8000-' || lpad(to_hex(2 * c + side), 12, '0'))::uuid, 'member'
-         FROM generate_series(0, $2 - 1) c, generate_series(0, 1) side`,
-      [TENANT, ANALYZED_CHATS],
-    );
+    await seedChats(client, 'pk_analyzed', { chats: ANALYZED_CHATS, kind: 'direct', membersEach: 2 });
     await client.query('ANALYZE');
     let statement: CapturedStatement | undefined;
     const capturing = {
@@ -185,6 +145,39 @@ describe('message write plan, tables analyzed', () => {
     expect(plan).not.toMatch(/Seq Scan on chat_members\b/);
   });
 });
+
+/**
+ * A tenant with chats `chatId(0…chats-1)`; chat c's members are `userId(c * membersEach + 0…)`, one
+ * user per seat.
+ */
+async function seedChats(
+  client: pg.Client,
+  publishableKey: string,
+  { chats, kind, membersEach }: { chats: number; kind: 'direct' | 'group'; membersEach: number },
+): Promise<void> {
+  await client.query(`INSERT INTO tenants (id, name, publishable_key) VALUES ($1, 't', $2)`, [
+    TENANT,
+    publishableKey,
+  ]);
+  await client.query(
+    `INSERT INTO users (tenant_id, id, name) SELECT $1, ('01920000-0000-7000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, 'u'
+       FROM generate_series(0, $2 - 1) u`,
+    [TENANT, chats * membersEach],
+  );
+  await client.query(
+    `INSERT INTO chats (tenant_id, id, kind, member_count)
+     SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, $3, $4
+       FROM generate_series(0, $2 - 1) c`,
+    [TENANT, chats, kind, membersEach],
+  );
+  await client.query(
+    `INSERT INTO chat_members (tenant_id, chat_id, user_id, role)
+     SELECT $1, ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
+            ('01920000-0000-7000-8000-' || lpad(to_hex(c * $3 + seat), 12, '0'))::uuid, 'member'
+       FROM generate_series(0, $2 - 1) c, generate_series(0, $3 - 1) seat`,
+    [TENANT, chats, membersEach],
+  );
+}
 
 interface CapturedStatement {
   sql: string;
