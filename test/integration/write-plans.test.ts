@@ -151,7 +151,7 @@ describe('message write plan, tables analyzed', () => {
  * user per seat.
  */
 async function seedChats(
-  client: pg.Client,
+  client: { query(sql: string, params: unknown[]): Promise<unknown> },
   publishableKey: string,
   { chats, kind, membersEach }: { chats: number; kind: 'direct' | 'group'; membersEach: number },
 ): Promise<void> {
@@ -236,19 +236,7 @@ describe('batch statements run one at a time', () => {
     database = await createTestDatabase();
     // One connection: the statements and the query of its prepared statements share it.
     dataSource = await openDatabase({ url: database.url, poolSize: 1 });
-    const setup = new Database(dataSource);
-    await setup.query(`INSERT INTO tenants (id, name, publishable_key) VALUES ($1, 't', 'pk_one_plan')`, [
-      TENANT,
-    ]);
-    await setup.query(`INSERT INTO users (tenant_id, id, name) VALUES ($1, $2, 'u')`, [TENANT, userId(0)]);
-    await setup.query(`INSERT INTO chats (tenant_id, id, kind, member_count) VALUES ($1, $2, 'group', 1)`, [
-      TENANT,
-      chatId(0),
-    ]);
-    await setup.query(
-      `INSERT INTO chat_members (tenant_id, chat_id, user_id, role) VALUES ($1, $2, $3, 'member')`,
-      [TENANT, chatId(0), userId(0)],
-    );
+    await seedChats(new Database(dataSource), 'pk_one_plan', { chats: 1, kind: 'group', membersEach: 1 });
   });
   afterAll(async () => {
     await dataSource?.destroy();
