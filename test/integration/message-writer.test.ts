@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { Database, openDatabase, trustTenantId } from '@parley/db';
-import { MessageWriter, type MessageDraft } from '../../libs/messages/src/message-writer.js';
+import { MessageWriter } from '../../libs/messages/src/message-writer.js';
 import { SearchPendingList } from '../../libs/messages/src/search-pending-list.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { textDraft } from '../support/text-draft.js';
 
 const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000cc');
 const CHAT = '01900000-0000-7000-8000-0000000000c1';
@@ -49,7 +50,7 @@ describe('message writer', () => {
     await other.query('BEGIN');
     await other.query('SELECT 1 FROM chats WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [TENANT, CHAT]);
     const writer = writerOf();
-    const sent = writer.send(TENANT, CHAT, 'ada', draft('racing-delete', 'hello?'));
+    const sent = writer.send(TENANT, CHAT, 'ada', textDraft('racing-delete', 'hello?'));
     await expect.poll(() => waitingForLocks(), { timeout: 5_000 }).toBe(1);
     await other.query('DELETE FROM chats WHERE tenant_id = $1 AND id = $2', [TENANT, CHAT]);
     await other.query('COMMIT');
@@ -64,7 +65,7 @@ describe('message writer', () => {
   it('has the search index’s pending list merged every thousand messages, off the send path', async () => {
     await chatOfAda(BUSY_CHAT);
     const writer = writerOf();
-    const send = (n: number) => writer.send(TENANT, BUSY_CHAT, 'ada', draft(`busy-${n}`, `word${n}`));
+    const send = (n: number) => writer.send(TENANT, BUSY_CHAT, 'ada', textDraft(`busy-${n}`, `word${n}`));
     for (let n = 0; n < 999; n += 111) await Promise.all(Array.from({ length: 111 }, (_, i) => send(n + i)));
     expect(await pendingTuples()).toBe(999);
 
@@ -136,15 +137,6 @@ describe('message writer', () => {
       [TENANT, chatId],
     );
   }
-
-  const draft = (clientId: string, text: string): MessageDraft => ({
-    id: randomUUID(),
-    clientId,
-    kind: 'text',
-    text,
-    attachments: [],
-    replyTo: null,
-  });
 
   async function pendingTuples(): Promise<number> {
     const { rows } = await other.query(`SELECT pending_tuples FROM pgstatginindex('messages_search_idx')`);

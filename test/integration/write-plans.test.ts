@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
@@ -8,6 +7,7 @@ import { MessageWriter, writePlanGeneration } from '../../libs/messages/src/mess
 import { SearchPendingList } from '../../libs/messages/src/search-pending-list.js';
 import { ChatsRepository } from '../../libs/chats/src/chats.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { textDraft } from '../support/text-draft.js';
 
 const TENANT = trustTenantId('00000000-0000-7000-8000-0000000000bb');
 const CHATS = 20;
@@ -62,14 +62,7 @@ describe('message write plan', () => {
     for (let sent = 0; sent < MESSAGES; sent += BATCH) {
       await Promise.all(
         Array.from({ length: BATCH }, (_, i) =>
-          writer.send(TENANT, chatId(i % CHATS), userId(i % CHATS), {
-            id: randomUUID(),
-            clientId: `new-${sent + i}`,
-            kind: 'text',
-            text: 'hi',
-            attachments: [],
-            replyTo: null,
-          }),
+          writer.send(TENANT, chatId(i % CHATS), userId(i % CHATS), textDraft(`new-${sent + i}`)),
         ),
       );
     }
@@ -122,15 +115,11 @@ describe('message write plan, tables analyzed', () => {
         return (await client.query({ name, text: sql, values: params })).rows;
       },
     };
-    const writer = new MessageWriter(capturing as unknown as Database, { noteStored: () => {} } as never);
-    const sent = await writer.send(TENANT, chatId(7), userId(14), {
-      id: randomUUID(),
-      clientId: 'analyzed-1',
-      kind: 'text',
-      text: 'hi',
-      attachments: [],
-      replyTo: null,
-    });
+    const writer = new MessageWriter(
+      capturing as unknown as Database,
+      new SearchPendingList(new Database(dataSource)),
+    );
+    const sent = await writer.send(TENANT, chatId(7), userId(14), textDraft('analyzed-1'));
     expect(sent.kind).toBe('created');
     plan = await genericPlan(client, statement!);
   });
@@ -248,14 +237,7 @@ describe('batch statements run one at a time', () => {
     const writer = new MessageWriter(db, new SearchPendingList(db));
     const chats = new ChatsRepository(db);
     for (let n = 0; n < 20; n += 1) {
-      const sent = await writer.send(TENANT, chatId(0), userId(0), {
-        id: randomUUID(),
-        clientId: `alone-${n}`,
-        kind: 'text',
-        text: 'hi',
-        attachments: [],
-        replyTo: null,
-      });
+      const sent = await writer.send(TENANT, chatId(0), userId(0), textDraft(`alone-${n}`));
       expect(sent.kind).toBe('created');
       expect(await chats.accessRow(TENANT, chatId(0), userId(0))).toEqual({ kind: 'group', role: 'member' });
     }
