@@ -115,7 +115,8 @@ export class RealtimeGateway
    */
   private readonly onClientEvent = sharedBySockets((socket, event, args) => {
     // The ack, when there is one, is the last argument; every event of the contract has one payload.
-    const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as AckFn) : undefined;
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as AckFn) : undefined;
     const payloads = ack ? args.length - 1 : args.length;
     if (!isClientEvent(event))
       this.refuse(socket, ack, `Unknown event ${JSON.stringify(event.slice(0, 64))}`);
