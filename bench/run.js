@@ -9,6 +9,7 @@ import { historyScenario } from './scenarios/history.js';
 import { groupScenario } from './scenarios/realtime-group.js';
 import { idleScenario } from './scenarios/realtime-idle.js';
 import { pairsScenario } from './scenarios/realtime-pairs.js';
+import { GROUP_SHAPE, PAIRS_SHAPE, referenceScenario } from './scenarios/reference.js';
 import { searchScenario } from './scenarios/search.js';
 import { sendScenario } from './scenarios/send.js';
 
@@ -24,6 +25,14 @@ const SCENARIOS = {
   'realtime-group-100': () =>
     groupScenario({ name: 'realtime-group-100', members: 100, senders: 10, perSender: 20 }),
   'realtime-idle-10000': () => idleScenario({ name: 'realtime-idle-10000' }),
+  'reference-relay-6000': () =>
+    referenceScenario({ name: 'reference-relay-6000', mode: 'relay', rate: 6_000, shape: PAIRS_SHAPE }),
+  'reference-relay-12000': () =>
+    referenceScenario({ name: 'reference-relay-12000', mode: 'relay', rate: 12_000, shape: PAIRS_SHAPE }),
+  'reference-insert-3000': () =>
+    referenceScenario({ name: 'reference-insert-3000', mode: 'insert', rate: 3_000, shape: PAIRS_SHAPE }),
+  'reference-relay-group-100': () =>
+    referenceScenario({ name: 'reference-relay-group-100', mode: 'relay', rate: 200, shape: GROUP_SHAPE }),
   'fanout-10000': () =>
     import('./scenarios/fanout.js').then((m) => m.fanoutScenario({ name: 'fanout-10000' })),
   'widget-size': () =>

@@ -19,6 +19,31 @@ const MEASURE_MS = QUICK ? 3_000 : 20_000;
 const DRAIN_MS = 10_000;
 
 /**
+ * The phases of every realtime scenario over connected `sockets`: a pause for the server's room joins,
+ * the warm-up, a pause for its receipts to settle, then the measured window with the server's CPU
+ * (`server.monitor()`) and `sample()` (its metrics, when it has them) taken around it.
+ */
+export async function driveTraffic({ server, sockets, traffic: plan, rate, sample = async () => null }) {
+  const disconnects = watchDisconnects(sockets);
+  const { senders, receivers, expected, expectedPerMessage } = plan;
+  const traffic = createTraffic({ senders, receivers });
+  const phase = (prefix, durationMs) =>
+    traffic.run({ prefix, rate, durationMs, expected, expectedPerMessage, drainMs: DRAIN_MS });
+  // The server joins a socket to its chat rooms just after the handshake answers.
+  await sleep(500);
+  const warmup = await phase('w', WARMUP_MS);
+  await sleep(1_000); // let delivered pointers and receipts of the warm-up settle
+  const before = await sample();
+  const monitor = await server.monitor();
+  const run = await phase('m', MEASURE_MS);
+  const usage = await monitor.finish();
+  const after = await sample();
+  traffic.stop();
+  await sleep(1_000); // the last delivered pointers are written every 500 ms
+  return { warmup, run, usage, disconnects, samples: [before, after] };
+}
+
+/**
  * What the realtime scenarios share: a fresh API and database; `users` upserted, their chats made by
  * `createChats`, one socket each; a warm-up, then the measured window at `rate` messages a second
  * with the server's CPU, metrics and the stored messages around it. `plan` says, from the sockets and
@@ -49,24 +74,14 @@ export async function realtimeScenario({ name, users, createChats, plan, rate, d
       throw new Error(
         `${opened.failed} of ${users.length} sockets failed to connect: ${JSON.stringify(opened.failures)}`,
       );
-    const disconnects = watchDisconnects(sockets);
-    const { senders, receivers, expected, expectedPerMessage } = plan(sockets, chatIds);
-    const traffic = createTraffic({ senders, receivers });
-    const phase = (prefix, durationMs) =>
-      traffic.run({ prefix, rate, durationMs, expected, expectedPerMessage, drainMs: DRAIN_MS });
-    // The server joins a socket to its chat rooms just after the handshake answers.
-    await sleep(500);
     const setupSeconds = (performance.now() - setupStart) / 1000;
-
-    const warmup = await phase('w', WARMUP_MS);
-    await sleep(1_000); // let delivered pointers and receipts of the warm-up settle
-    const metricsBefore = await scrapeMetrics(client);
-    const monitor = await server.monitor();
-    const run = await phase('m', MEASURE_MS);
-    const usage = await monitor.finish();
-    const metricsAfter = await scrapeMetrics(client);
-    traffic.stop();
-    await sleep(1_000); // the last delivered pointers are written every 500 ms
+    const { warmup, run, usage, disconnects, samples } = await driveTraffic({
+      server,
+      sockets,
+      traffic: plan(sockets, chatIds),
+      rate,
+      sample: () => scrapeMetrics(client),
+    });
     const stored = await storedMessages(server.databaseUrl);
 
     return {
@@ -79,7 +94,7 @@ export async function realtimeScenario({ name, users, createChats, plan, rate, d
         stored,
         disconnects,
         usage,
-        metrics: serverView(metricsBefore, metricsAfter),
+        metrics: serverView(...samples),
         server,
         setupSeconds,
       }),

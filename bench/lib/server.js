@@ -102,30 +102,69 @@ function rssMB(pid) {
  * `memoryProbe: true` preloads bench/lib/memory-probe.js (with `--expose-gc`), for `probeMemory()`.
  */
 export async function startServer({ memoryProbe = false } = {}) {
+  const adminToken = `bench-operator-${randomBytes(16).toString('hex')}`;
+  let memoryFile = null;
+  const child = await startChild('the API', ({ dbName, databaseUrl, port }) => {
+    memoryFile = memoryProbe ? `/tmp/${dbName}-memory.json` : null;
+    const probeArgs = memoryProbe ? ['--expose-gc', '--import', MEMORY_PROBE] : [];
+    return {
+      args: [...NODE_ARGS, ...probeArgs, MAIN],
+      env: {
+        ...(memoryFile ? { BENCH_MEMORY_FILE: memoryFile } : {}),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        DATABASE_POOL_SIZE: POOL_SIZE,
+        REDIS_URL,
+        PARLEY_MASTER_KEY: randomBytes(32).toString('hex'),
+        PARLEY_ADMIN_TOKEN: adminToken,
+        PARLEY_RATE_LIMITS: 'off',
+        // Each API under test takes its own queues: two benchmarks on one Redis never share jobs.
+        PARLEY_QUEUE_PREFIX: `bench-${dbName}`,
+        LOG_LEVEL: 'silent',
+        NODE_ENV: 'production',
+      },
+    };
+  });
+  return {
+    ...child,
+    adminToken,
+    redis: REDIS_URL !== '',
+    queuePrefix: `bench-${child.dbName}`,
+    poolSize: Number(POOL_SIZE),
+    /** With `memoryProbe`: a full GC in the API, then its `process.memoryUsage()` (bytes). */
+    probeMemory: memoryFile ? () => probeMemory(child.pid, memoryFile) : null,
+  };
+}
+
+const REFERENCE_SERVER = fileURLToPath(new URL('./reference-server.js', import.meta.url));
+
+/** bench/lib/reference-server.js (`mode` relay or insert) as a child process, like `startServer`. */
+export function startReferenceServer({ mode }) {
+  return startChild(`the ${mode} reference server`, ({ databaseUrl, port }) => ({
+    args: [...PRODUCTION_NODE_ARGS, REFERENCE_SERVER],
+    env: {
+      REFERENCE_MODE: mode,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: POOL_SIZE,
+    },
+  }));
+}
+
+/**
+ * A node process under test on a fresh database (`parley_bench_<random>`) and a free loopback port,
+ * ready once its `GET /readyz` answers 200. `launch` answers its node arguments and environment.
+ * `stop()` ends it and drops the database, also when a signal stops the benchmark (`cleanupAll`).
+ */
+async function startChild(what, launch) {
   const dbName = `parley_bench_${randomBytes(6).toString('hex')}`;
   await withAdmin((client) => client.query(`CREATE DATABASE ${dbName}`));
   const databaseUrl = Object.assign(new URL(ADMIN_DATABASE_URL), { pathname: `/${dbName}` }).toString();
-  const adminToken = `bench-operator-${randomBytes(16).toString('hex')}`;
   const port = await freePort();
-  const memoryFile = memoryProbe ? `/tmp/${dbName}-memory.json` : null;
-  const probeArgs = memoryProbe ? ['--expose-gc', '--import', MEMORY_PROBE] : [];
-  const child = spawn(process.execPath, [...NODE_ARGS, ...probeArgs, MAIN], {
-    env: {
-      ...process.env,
-      ...(memoryFile ? { BENCH_MEMORY_FILE: memoryFile } : {}),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: POOL_SIZE,
-      REDIS_URL,
-      PARLEY_MASTER_KEY: randomBytes(32).toString('hex'),
-      PARLEY_ADMIN_TOKEN: adminToken,
-      PARLEY_RATE_LIMITS: 'off',
-      // Each API under test takes its own queues: two benchmarks on one Redis never share jobs.
-      PARLEY_QUEUE_PREFIX: `bench-${dbName}`,
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'production',
-    },
+  const { args, env } = launch({ dbName, databaseUrl, port });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -160,6 +199,7 @@ export async function startServer({ memoryProbe = false } = {}) {
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(
+      what,
       baseUrl,
       () => exited,
       () => output,
@@ -174,14 +214,8 @@ export async function startServer({ memoryProbe = false } = {}) {
     pid: child.pid,
     dbName,
     databaseUrl,
-    adminToken,
-    redis: REDIS_URL !== '',
-    queuePrefix: `bench-${dbName}`,
-    poolSize: Number(POOL_SIZE),
-    /** Starts measuring the API's and its Postgres backends' CPU, and the API's peak RSS. */
+    /** Starts measuring the process's and its Postgres backends' CPU, and its peak RSS. */
     monitor: () => startMonitor(child.pid, dbName, () => exited && { ...exited, output: output.slice(-500) }),
-    /** With `memoryProbe`: a full GC in the API, then its `process.memoryUsage()` (bytes). */
-    probeMemory: memoryFile ? () => probeMemory(child.pid, memoryFile) : null,
     stop,
   };
 }
@@ -199,17 +233,17 @@ async function probeMemory(pid, file) {
   return usage;
 }
 
-async function waitUntilReady(baseUrl, exited, output) {
+async function waitUntilReady(what, baseUrl, exited, output) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited()) throw new Error(`the API exited during boot (${JSON.stringify(exited())}): ${output()}`);
+    if (exited()) throw new Error(`${what} exited during boot (${JSON.stringify(exited())}): ${output()}`);
     try {
       const res = await fetch(`${baseUrl}/readyz`);
       if (res.status === 200) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the API was not ready after 60 s: ${output()}`);
+    if (Date.now() > deadline) throw new Error(`${what} was not ready after 60 s: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

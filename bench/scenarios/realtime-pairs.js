@@ -2,7 +2,21 @@ import { mapLimit } from '../lib/load.js';
 import { range, userId } from '../lib/options.js';
 import { realtimeScenario } from '../lib/realtime-scenario.js';
 
-const PAIRS = 100;
+export const PAIRS = 100;
+
+/**
+ * Who sends where in the 1:1 scenarios: pair i is sockets 2i (sender) and 2i + 1 (receiver) in chat i,
+ * and message k goes from pair k mod pairs.
+ */
+export function pairsTraffic(sockets, chatIds) {
+  const pairs = chatIds.length;
+  return {
+    senders: range(pairs).map((i) => ({ socket: sockets[2 * i], chatId: chatIds[i] })),
+    receivers: range(pairs).map((i) => ({ socket: sockets[2 * i + 1] })),
+    expected: (k) => [k % pairs],
+    expectedPerMessage: 1,
+  };
+}
 
 /**
  * 1:1 chat over socket.io: `pairs` direct chats, each with one sender socket and one receiver socket
@@ -18,17 +32,11 @@ export function pairsScenario({ name, rate, pairs = PAIRS }) {
     rate,
     users,
     describe: { pairs, sockets: users.length },
-    // Pair i: users[2i] sends to users[2i + 1] in their direct chat.
     createChats: (create) =>
       mapLimit(range(pairs), 16, async (i) => {
         const chat = await create({ kind: 'direct', members: [users[2 * i], users[2 * i + 1]] });
         return chat.id;
       }),
-    plan: (sockets, chatIds) => ({
-      senders: range(pairs).map((i) => ({ socket: sockets[2 * i], chatId: chatIds[i] })),
-      receivers: range(pairs).map((i) => ({ socket: sockets[2 * i + 1] })),
-      expected: (k) => [k % pairs],
-      expectedPerMessage: 1,
-    }),
+    plan: pairsTraffic,
   });
 }
