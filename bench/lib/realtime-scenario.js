@@ -23,9 +23,14 @@ const DRAIN_MS = 10_000;
  * the warm-up, a pause for its receipts to settle, then the measured window with the server's CPU
  * (`server.monitor()`) and `sample()` (its metrics, when it has them) taken around it.
  */
-export async function driveTraffic({ server, sockets, traffic: plan, rate, sample = async () => null }) {
+export async function driveTraffic({
+  server,
+  sockets,
+  traffic: { senders, receivers, expected, expectedPerMessage },
+  rate,
+  sample = async () => null,
+}) {
   const disconnects = watchDisconnects(sockets);
-  const { senders, receivers, expected, expectedPerMessage } = plan;
   const traffic = createTraffic({ senders, receivers });
   const phase = (prefix, durationMs) =>
     traffic.run({ prefix, rate, durationMs, expected, expectedPerMessage, drainMs: DRAIN_MS });

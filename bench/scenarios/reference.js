@@ -21,15 +21,13 @@ async function storedRows(databaseUrl) {
   }
 }
 
+const PAIR_CHATS = range(PAIRS).map((i) => `chat-${i}`);
+
 /** The 1:1 shape of `realtime-1to1-*`: 100 chats of two sockets. */
 export const PAIRS_SHAPE = {
   describe: { pairs: PAIRS },
-  chatOfSocket: range(PAIRS * 2).map((s) => `chat-${Math.floor(s / 2)}`),
-  plan: (sockets) =>
-    pairsTraffic(
-      sockets,
-      range(PAIRS).map((i) => `chat-${i}`),
-    ),
+  chatOfSocket: range(PAIRS * 2).map((s) => PAIR_CHATS[Math.floor(s / 2)]),
+  plan: (sockets) => pairsTraffic(sockets, PAIR_CHATS),
 };
 
 /** The shape of `realtime-group-100`: one chat of 100 sockets, the first 10 sending. */
