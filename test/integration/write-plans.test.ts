@@ -99,7 +99,8 @@ describe('message write plan, tables analyzed', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let client: pg.Client;
-  let plan: string;
+  let writePlan: string;
+  let accessPlan: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -114,14 +115,14 @@ describe('message write plan, tables analyzed', () => {
         statement = { sql, params };
         return (await client.query({ name, text: sql, values: params })).rows;
       },
-    };
-    const writer = new MessageWriter(
-      capturing as unknown as Database,
-      new SearchPendingList(new Database(dataSource)),
-    );
+    } as unknown as Database;
+    const writer = new MessageWriter(capturing, new SearchPendingList(new Database(dataSource)));
     const sent = await writer.send(TENANT, chatId(7), userId(14), textDraft('analyzed-1'));
     expect(sent.kind).toBe('created');
-    plan = await genericPlan(client, statement!);
+    writePlan = await genericPlan(client, statement!);
+    const access = await new ChatsRepository(capturing).accessRow(TENANT, chatId(7), userId(14));
+    expect(access).toEqual({ kind: 'direct', role: 'member' });
+    accessPlan = await genericPlan(client, statement!);
   });
   afterAll(async () => {
     await client?.end();
@@ -130,8 +131,13 @@ describe('message write plan, tables analyzed', () => {
   });
 
   it("looks each send's chat and seat up by key, never reading either table whole", () => {
-    expect(plan).not.toMatch(/Seq Scan on chats\b/);
-    expect(plan).not.toMatch(/Seq Scan on chat_members\b/);
+    expect(writePlan).not.toMatch(/Seq Scan on chats\b/);
+    expect(writePlan).not.toMatch(/Seq Scan on chat_members\b/);
+  });
+
+  it("looks each access check's chat and seat up by key, never reading either table whole", () => {
+    expect(accessPlan).not.toMatch(/Seq Scan on chats\b/);
+    expect(accessPlan).not.toMatch(/Seq Scan on chat_members\b/);
   });
 });
 

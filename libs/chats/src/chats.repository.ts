@@ -68,13 +68,25 @@ export class ChatsRepository {
     },
   );
 
+  /**
+   * Each key's chat and seat are looked up by key, one key at a time (LATERAL subqueries that LIMIT
+   * keeps from being flattened into joins). The prepared statement's generic plan does not know how
+   * many keys a lookup holds: as joins, with the tables analyzed, it read every chat of the database
+   * for each lookup, and found the seat among all of the user's (test/integration/write-plans.test.ts).
+   * The arrays are read through scalar subqueries, so that Postgres keeps that one plan (see
+   * `Database.prepared`): shown their lengths, it planned every lookup again.
+   */
   private async accessRows(keys: AccessKey[]): Promise<(ChatAccessRow | null)[]> {
     const rows = await this.db.prepared<ChatAccessRow & { i: number }>(
       'chat-access-rows',
       `SELECT x.i::int AS i, c.kind, m.role
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS x(tenant_id, chat_id, user_id, i)
-         JOIN chats c ON c.tenant_id = x.tenant_id AND c.id = x.chat_id
-         LEFT JOIN chat_members m ON m.tenant_id = x.tenant_id AND m.chat_id = x.chat_id AND m.user_id = x.user_id`,
+         FROM unnest((SELECT $1::uuid[]), (SELECT $2::uuid[]), (SELECT $3::text[]))
+              WITH ORDINALITY AS x(tenant_id, chat_id, user_id, i)
+         CROSS JOIN LATERAL (SELECT c.kind FROM chats c WHERE c.tenant_id = x.tenant_id AND c.id = x.chat_id
+                              LIMIT 1) c
+         LEFT JOIN LATERAL (SELECT m.role FROM chat_members m
+                             WHERE m.tenant_id = x.tenant_id AND m.chat_id = x.chat_id AND m.user_id = x.user_id
+                             LIMIT 1) m ON true`,
       [keys.map((k) => k.tenantId), keys.map((k) => k.chatId), keys.map((k) => k.userId)],
     );
     const found = new Map(rows.map(({ i, kind, role }) => [i, { kind, role }]));
