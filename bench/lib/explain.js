@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { prepareValue } from 'pg/lib/utils.js';
 import { ChatsRepository } from '../../dist/libs/chats/src/chats.repository.js';
 import { MessagesRepository } from '../../dist/libs/messages/src/messages.repository.js';
 import { ReceiptsRepository } from '../../dist/libs/receipts/src/receipts.repository.js';
@@ -7,25 +8,43 @@ import { UserAuthRepository } from '../../dist/libs/tenancy/src/user-auth.reposi
 /**
  * The plans of the read path's queries, taken from the server's own repositories (not copies of their
  * SQL): each repository gets a `Database` that runs `EXPLAIN (ANALYZE, BUFFERS)` of every statement
- * before running it for real. Only read paths are explained: EXPLAIN ANALYZE executes what it explains.
+ * before running it for real, a prepared one with its generic plan, the one the server runs. Only read
+ * paths are explained: EXPLAIN ANALYZE executes what it explains.
  */
 export async function explainReadPath(pgClient, { tenantId, chatId, userId, otherChatIds }) {
   const plans = [];
   let label = '';
+  const record = (explained) => {
+    const [{ Plan: plan, 'Planning Time': planningMs, 'Execution Time': executionMs }] =
+      explained.rows[0]['QUERY PLAN'];
+    plans.push({
+      query: label,
+      executionMs: Number(executionMs.toFixed(3)),
+      planningMs: Number(planningMs.toFixed(3)),
+      sharedHit: plan['Shared Hit Blocks'],
+      sharedRead: plan['Shared Read Blocks'],
+      plan: describe(plan),
+    });
+  };
   const db = {
     async query(sql, params = []) {
-      const explained = await pgClient.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params);
-      const [{ Plan: plan, 'Planning Time': planningMs, 'Execution Time': executionMs }] =
-        explained.rows[0]['QUERY PLAN'];
-      plans.push({
-        query: label,
-        executionMs: Number(executionMs.toFixed(3)),
-        planningMs: Number(planningMs.toFixed(3)),
-        sharedHit: plan['Shared Hit Blocks'],
-        sharedRead: plan['Shared Read Blocks'],
-        plan: describe(plan),
-      });
+      record(await pgClient.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params));
       return (await pgClient.query(sql, params)).rows;
+    },
+    /** A prepared statement runs on the plan Postgres keeps for every run: the generic one. */
+    async prepared(_name, sql, params) {
+      const args = params
+        .map((param) => (param === null ? 'NULL' : pgClient.escapeLiteral(prepareValue(param))))
+        .join(', ');
+      await pgClient.query(`PREPARE explained AS ${sql}`);
+      try {
+        await pgClient.query('SET plan_cache_mode = force_generic_plan');
+        record(await pgClient.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE explained(${args})`));
+        return (await pgClient.query(`EXECUTE explained(${args})`)).rows;
+      } finally {
+        await pgClient.query('RESET plan_cache_mode');
+        await pgClient.query('DEALLOCATE explained');
+      }
     },
   };
   // The repositories change with the server; a query that no longer exists is reported, not fatal.
