@@ -17,18 +17,20 @@ const MAIN = fileURLToPath(new URL('../../dist/apps/api/src/main.js', import.met
 const POOL_SIZE = process.env.BENCH_POOL_SIZE ?? '20';
 /** The node flags `npm start` and the image run the API with (a larger young generation). */
 const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=64'];
-/** Extra node flags for the API, e.g. `BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
-const NODE_ARGS = [
-  ...PRODUCTION_NODE_ARGS,
-  ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
-];
 /**
- * `BENCH_CPU_PROF=1`: each API process writes a V8 CPU profile to `BENCH_CPU_PROF_DIR` (default
- * /tmp/parley-bench-prof) when it stops; `node bench/profile-summary.js <file>` ranks its hot spots.
+ * `BENCH_CPU_PROF=1`: each server process (the API, or a reference server) writes a V8 CPU profile to
+ * `BENCH_CPU_PROF_DIR` (default /tmp/parley-bench-prof) when it stops; `node bench/profile-summary.js
+ * <file>` ranks its hot spots.
  */
 export const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ?? '/tmp/parley-bench-prof';
 const PROFILING = process.env.BENCH_CPU_PROF === '1';
-if (PROFILING) NODE_ARGS.push('--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`);
+const PROFILE_ARGS = PROFILING ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+/** Extra node flags for the API, e.g. `BENCH_SERVER_NODE_ARGS="--single-threaded-gc"`. */
+const NODE_ARGS = [
+  ...PRODUCTION_NODE_ARGS,
+  ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ...PROFILE_ARGS,
+];
 const MEMORY_PROBE = fileURLToPath(new URL('./memory-probe.js', import.meta.url));
 const CLK_TCK = (() => {
   try {
@@ -142,7 +144,7 @@ const REFERENCE_SERVER = fileURLToPath(new URL('./reference-server.js', import.m
 /** bench/lib/reference-server.js (`mode` relay or insert) as a child process, like `startServer`. */
 export function startReferenceServer({ mode }) {
   return startChild(`the ${mode} reference server`, ({ databaseUrl, port }) => ({
-    args: [...PRODUCTION_NODE_ARGS, REFERENCE_SERVER],
+    args: [...PRODUCTION_NODE_ARGS, ...PROFILE_ARGS, REFERENCE_SERVER],
     env: {
       REFERENCE_MODE: mode,
       PORT: String(port),
