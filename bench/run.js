@@ -12,10 +12,12 @@ import { pairsScenario } from './scenarios/realtime-pairs.js';
 import { GROUP_SHAPE, PAIRS_SHAPE, referenceScenario } from './scenarios/reference.js';
 import { searchScenario } from './scenarios/search.js';
 import { sendScenario } from './scenarios/send.js';
+import { writeCostScenario } from './scenarios/write-cost.js';
 
 const SCENARIOS = {
   'send-one-chat': () => sendScenario({ name: 'send-one-chat', chats: 1 }),
   'send-1000-chats': () => sendScenario({ name: 'send-1000-chats', chats: 1_000 }),
+  'write-cost': () => writeCostScenario({ name: 'write-cost' }),
   history: () => historyScenario({ name: 'history' }),
   search: () => searchScenario({ name: 'search' }),
   'realtime-1to1-1000': () => pairsScenario({ name: 'realtime-1to1-1000', rate: 1_000 }),

@@ -68,7 +68,7 @@ function freePort() {
 }
 
 /** utime + stime of a process in seconds, or null when it is gone. */
-function cpuSeconds(pid) {
+export function cpuSeconds(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
