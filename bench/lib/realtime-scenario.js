@@ -1,5 +1,4 @@
 import { createClient } from './http.js';
-import { mapLimit } from './load.js';
 import { scrapeMetrics, serverView } from './metrics.js';
 import { QUICK } from './options.js';
 import {
@@ -62,9 +61,7 @@ export async function realtimeScenario({ name, users, createChats, plan, rate, d
   try {
     const setupStart = performance.now();
     const tenant = await createTenant(client, server, `bench ${name}`);
-    await mapLimit(users, 16, (id) =>
-      client.call('PUT', `/v1/users/${id}`, { headers: tenant.backend, body: { name: `User ${id}` } }),
-    );
+    await tenant.upsertUsers(users);
     const chatIds = await createChats((body) =>
       client.call('POST', '/v1/chats', { headers: tenant.backend, body }),
     );

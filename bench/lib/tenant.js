@@ -15,6 +15,14 @@ export async function createTenant(client, server, name) {
     backend,
     /** Headers of an end user's client holding `token`. */
     userHeaders: (token) => ({ 'x-api-key': tenant.publishableKey, authorization: `Bearer ${token}` }),
+    /** Users created or updated through `PUT /v1/users/:id`, named `User <id>`. */
+    upsertUsers: (userIds, concurrency = 16) =>
+      mapLimit(userIds, concurrency, (userId) =>
+        client.call('PUT', `/v1/users/${encodeURIComponent(userId)}`, {
+          headers: backend,
+          body: { name: `User ${userId}` },
+        }),
+      ),
     /** User tokens minted through `POST /v1/users/:id/tokens`, one per user id, in order. */
     mintTokens: (userIds, concurrency = 16) =>
       mapLimit(userIds, concurrency, async (userId) => {

@@ -18,6 +18,14 @@ export function pairsTraffic(sockets, chatIds) {
   };
 }
 
+/** Direct chat i between `users[2i]` and `users[2i + 1]`, made by `create`; answers the chat ids in order. */
+export function createPairChats(create, users) {
+  return mapLimit(range(users.length / 2), 16, async (i) => {
+    const chat = await create({ kind: 'direct', members: [users[2 * i], users[2 * i + 1]] });
+    return chat.id;
+  });
+}
+
 /**
  * 1:1 chat over socket.io: `pairs` direct chats, each with one sender socket and one receiver socket
  * (each user its own connection). `message:send` is offered at `rate` messages a second in total on a
@@ -32,11 +40,7 @@ export function pairsScenario({ name, rate, pairs = PAIRS }) {
     rate,
     users,
     describe: { pairs, sockets: users.length },
-    createChats: (create) =>
-      mapLimit(range(pairs), 16, async (i) => {
-        const chat = await create({ kind: 'direct', members: [users[2 * i], users[2 * i + 1]] });
-        return chat.id;
-      }),
+    createChats: (create) => createPairChats(create, users),
     plan: pairsTraffic,
   });
 }

@@ -23,9 +23,7 @@ export async function sendScenario({ name, chats }) {
     const setupStart = performance.now();
     const tenant = await createTenant(client, server, `bench ${name}`);
     const users = range(chats === 1 ? CONCURRENCY : chats).map(userId);
-    await mapLimit(users, 16, (id) =>
-      client.call('PUT', `/v1/users/${id}`, { headers: tenant.backend, body: { name: `User ${id}` } }),
-    );
+    await tenant.upsertUsers(users);
     const chatIds =
       chats === 1
         ? [

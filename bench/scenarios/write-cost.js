@@ -4,10 +4,10 @@ import pg from 'pg';
 import { MessageWriter } from '../../dist/libs/messages/src/message-writer.js';
 import { SearchPendingList } from '../../dist/libs/messages/src/search-pending-list.js';
 import { createClient } from '../lib/http.js';
-import { mapLimit } from '../lib/load.js';
 import { QUICK, range, round1, userId } from '../lib/options.js';
 import { cpuSeconds, startServer } from '../lib/server.js';
 import { createTenant } from '../lib/tenant.js';
+import { createPairChats } from './realtime-pairs.js';
 
 const CHATS = 100;
 const IN_FLIGHT = [1, 8, 64, 512];
@@ -30,16 +30,11 @@ export async function writeCostScenario({ name }) {
   try {
     const tenant = await createTenant(client, server, `bench ${name}`);
     const users = range(CHATS * 2).map(userId);
-    await mapLimit(users, 16, (id) =>
-      client.call('PUT', `/v1/users/${id}`, { headers: tenant.backend, body: {} }),
+    await tenant.upsertUsers(users);
+    const chatIds = await createPairChats(
+      (body) => client.call('POST', '/v1/chats', { headers: tenant.backend, body }),
+      users,
     );
-    const chatIds = await mapLimit(range(CHATS), 16, async (i) => {
-      const chat = await client.call('POST', '/v1/chats', {
-        headers: tenant.backend,
-        body: { kind: 'direct', members: [users[2 * i], users[2 * i + 1]] },
-      });
-      return chat.id;
-    });
 
     await db.connect();
     const backend = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
