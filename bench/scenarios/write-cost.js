@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { uuid7 } from '../../dist/libs/db/src/uuid7.js';
 import { MessageWriter } from '../../dist/libs/messages/src/message-writer.js';
 import { SearchPendingList } from '../../dist/libs/messages/src/search-pending-list.js';
 import { createClient } from '../lib/http.js';
@@ -53,7 +53,8 @@ export async function writeCostScenario({ name }) {
       const k = sent++;
       const chat = k % CHATS;
       return writer.send(tenant.id, chatIds[chat], users[2 * chat + (Math.floor(k / CHATS) % 2)], {
-        id: randomUUID(),
+        // The server's own ids, time-ordered: random ones would spread the inserts over the primary key.
+        id: uuid7(),
         clientId: `c${k}`,
         kind: 'text',
         text: TEXT + k,
